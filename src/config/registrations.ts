@@ -85,7 +85,9 @@ export class ConfigurationError extends Error {
 export function parseRegistrations(json: unknown): RegistrationsFile {
   const result = z.safeParse(registrationsFileSchema, json);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new ConfigurationError(`The EHR registration file is invalid. ${problems.join('; ')}`);
   }
   const ids = new Set<string>();
@@ -136,15 +138,11 @@ const originOf = (url: string): string => new URL(url).origin;
 /** Origins MOVO-X may connect to (CSP connect-src). */
 export function connectOrigins(registrations: readonly Registration[]): string[] {
   return [
-    ...new Set(
-      registrations.flatMap((r) => [originOf(r.issuer), ...(r.connectOrigins ?? []).map(originOf)]),
-    ),
+    ...new Set(registrations.flatMap((r) => [originOf(r.issuer), ...(r.connectOrigins ?? []).map(originOf)])),
   ];
 }
 
 /** Origins allowed to frame MOVO-X (CSP frame-ancestors). */
 export function frameOrigins(registrations: readonly Registration[]): string[] {
-  return [
-    ...new Set(registrations.flatMap((r) => (r.frameOrigins ?? [r.issuer]).map(originOf))),
-  ];
+  return [...new Set(registrations.flatMap((r) => (r.frameOrigins ?? [r.issuer]).map(originOf)))];
 }

@@ -39,7 +39,13 @@ export function parseResourceScope(scope: string): ResourceScope | undefined {
   if (v1) {
     // v1 has no granular form: `user/Observation.read?category=x` is not a scope.
     if (filter !== undefined) return undefined;
-    return { context: context as ScopeContext, resourceType, permissions: new Set(v1), filter: undefined, version: 'v1' };
+    return {
+      context: context as ScopeContext,
+      resourceType,
+      permissions: new Set(v1),
+      filter: undefined,
+      version: 'v1',
+    };
   }
   if (!V2_PERMISSIONS.test(action)) return undefined;
   return {
@@ -121,7 +127,9 @@ export function capabilitiesFromScopes(scope: string | undefined): Capabilities 
     readPractitioner: readable('Practitioner'),
     canRefresh: granted.onlineAccess || granted.offlineAccess,
     readOnly: !granted.resourceScopes.some(
-      (s) => s.context !== 'system' && (s.permissions.has('c') || s.permissions.has('u') || s.permissions.has('d')),
+      (s) =>
+        s.context !== 'system' &&
+        (s.permissions.has('c') || s.permissions.has('u') || s.permissions.has('d')),
     ),
   };
 }

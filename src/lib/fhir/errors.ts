@@ -27,7 +27,11 @@ export class FhirError extends Error {
   /** Human-readable diagnostics from the OperationOutcome, in server order; empty when the server sent none. */
   readonly issues: readonly string[];
 
-  constructor(kind: FhirErrorKind, message: string, options: { status?: number; issues?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    kind: FhirErrorKind,
+    message: string,
+    options: { status?: number; issues?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.kind = kind;
     this.status = options.status;
@@ -106,7 +110,9 @@ function outcomeFromHttpErrorMessage(message: string): unknown {
 export function toFhirError(error: unknown): FhirError {
   if (error instanceof FhirError) return error;
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new FhirError(error.name === 'TimeoutError' ? 'timeout' : 'network', defaultMessages.timeout, { cause: error });
+    return new FhirError(error.name === 'TimeoutError' ? 'timeout' : 'network', defaultMessages.timeout, {
+      cause: error,
+    });
   }
   if (error instanceof Error) {
     const status = (error as { status?: unknown }).status;
