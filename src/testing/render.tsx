@@ -82,5 +82,5 @@ export function renderWithSession(
       <SessionContext.Provider value={session}>{children}</SessionContext.Provider>
     </QueryClientProvider>
   );
-  return { ...render(ui, { wrapper }), session, queryClient };
+  return Object.assign(render(ui, { wrapper }), { session, queryClient });
 }
