@@ -40,7 +40,7 @@ function valid(kind: FieldKind, value: string): boolean {
 export function cssVariablesFromStyle(style: unknown): Record<string, string> {
   const variables: Record<string, string> = {};
   if (typeof style !== 'object' || style === null) return variables;
-  for (const [field, raw] of Object.entries(style)) {
+  for (const [field, raw] of Object.entries(style as Record<string, unknown>)) {
     const kind = FIELDS[field];
     if (!kind) continue;
     const value = typeof raw === 'number' ? String(raw) : raw;
