@@ -1,0 +1,1 @@
+export { LaunchHeader } from './components/LaunchHeader.tsx';
