@@ -311,6 +311,14 @@ describe('saveNote', () => {
     expect(storedText(ehr.notes[0])).toBe('first text');
   });
 
+  it('does not mistake other notes for this one when the EHR ignores the identifier parameter', async () => {
+    const ehr = new FakeEhr('drop', 'ok');
+    ehr.notes.push({ ...resource('another note'), id: 'old-1', identifier: [] });
+    ehr.searchByIdentifier = () => Promise.resolve(ehr.notes); // every note of the patient
+    await expect(run(ehr).promise).resolves.toMatchObject({ id: 'doc-2', confirmedBy: 'response', posts: 2 });
+    expect(ehr.notes.map((n) => n.id)).toEqual(['old-1', 'doc-2']);
+  });
+
   it('uses a server that honours If-None-Exist without relying on it', async () => {
     const ehr = new FakeEhr('store-then-drop', 'ok');
     ehr.honourIfNoneExist = true;

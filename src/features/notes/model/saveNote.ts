@@ -18,7 +18,7 @@
 import type { DocumentReference } from 'fhir/r4';
 import { FhirError, toFhirError } from '../../../lib/fhir/errors.ts';
 import { base64ToBytes } from './base64.ts';
-import { identifierToken } from './documentReference.ts';
+import { identifierToken, URI_IDENTIFIER_SYSTEM } from './documentReference.ts';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retryPolicy.ts';
 
 export interface CreateResponse {
@@ -103,6 +103,13 @@ function isDocumentReference(value: unknown): value is DocumentReference {
   );
 }
 
+function hasIdentifier(resource: DocumentReference, identifier: string): boolean {
+  return (
+    Array.isArray(resource.identifier) &&
+    resource.identifier.some((id) => id.system === URI_IDENTIFIER_SYSTEM && id.value === identifier)
+  );
+}
+
 /** `…/DocumentReference/123/_history/1` or `DocumentReference/123` → `123`. */
 export function idFromLocation(location: string | undefined): string | undefined {
   const match = location
@@ -146,9 +153,14 @@ export async function saveNote(
   let refreshedAfter401 = false;
   let posts = 0;
 
+  // Only a note that carries our identifier counts: a server that ignores an unsupported search parameter
+  // (FHIR lets it, http://hl7.org/fhir/R4/search.html#errors) would otherwise return every note of the patient.
   const findStored = async (): Promise<DocumentReference | undefined> => {
     const matches = await transport.searchByIdentifier(request.patientId, token);
-    return matches.find(isDocumentReference);
+    return matches.find(
+      (match): match is DocumentReference =>
+        isDocumentReference(match) && hasIdentifier(match, request.identifier),
+    );
   };
 
   const filedFromSearch = (found: DocumentReference): NoteFiled => ({
