@@ -147,7 +147,11 @@ export function renderNginx(registrations: readonly Registration[], options: Ngi
 }
 
 function readRegistrations(path: string): Registration[] {
-  return parseRegistrations(JSON.parse(readFileSync(path, 'utf8'))).registrations;
+  try {
+    return parseRegistrations(JSON.parse(readFileSync(path, 'utf8'))).registrations;
+  } catch (error) {
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 export const EXAMPLE_REGISTRATIONS = 'config/registrations.example.json';
