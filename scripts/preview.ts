@@ -22,8 +22,19 @@ function port(name: string, fallback: number): number {
 function registrations(): { file: RegistrationsFile; source: string } {
   const path = process.env.MOVO_REGISTRATIONS;
   if (path) {
-    const file = parseRegistrations(JSON.parse(readFileSync(resolve(path), 'utf8')));
-    return { file, source: resolve(path) };
+    try {
+      return {
+        file: parseRegistrations(JSON.parse(readFileSync(resolve(path), 'utf8'))),
+        source: resolve(path),
+      };
+    } catch (error) {
+      throw new Error(
+        `MOVO_REGISTRATIONS=${path}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
   const sandboxPort = port('SANDBOX_PORT', 4010);
   return { file: sandboxRegistrations(sandboxPort), source: `local sandbox EHR on port ${sandboxPort}` };
