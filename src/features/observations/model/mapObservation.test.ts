@@ -74,6 +74,36 @@ describe('mapObservation: value[x]', () => {
     expect(view.value.text).toBe('72 /min');
   });
 
+  it('rounds generator noise (more than three decimals) to four significant digits, keeps lab precision', () => {
+    expect(
+      map(
+        bloodPressure(180.545131228, 100.45047954, {
+          component: [
+            {
+              code: loinc('8480-6', 'Systolic'),
+              valueQuantity: {
+                value: 180.545131228,
+                unit: 'mm[Hg]',
+                system: 'http://unitsofmeasure.org',
+                code: 'mm[Hg]',
+              },
+            },
+            {
+              code: loinc('8462-4', 'Diastolic'),
+              valueQuantity: {
+                value: 100.45047954,
+                unit: 'mm[Hg]',
+                system: 'http://unitsofmeasure.org',
+                code: 'mm[Hg]',
+              },
+            },
+          ],
+        }),
+      ).value.text,
+    ).toBe('180.5/100.5 mmHg');
+    expect(map(glucose(0.125, 'mmol/L')).value.text).toBe('0.125 mmol/L');
+  });
+
   it('writes percentages without a space', () => {
     const view = map(observation({ code: loinc('59408-5', 'SpO2'), valueQuantity: ucum(97, '%') }));
     expect(view.value.text).toBe('97%');

@@ -47,7 +47,8 @@ export function readQuantity(value: unknown): QuantityRead | undefined {
     quantity: {
       value: number,
       comparator: rawComparator as Comparator | undefined,
-      unit: readString(quantity.unit)?.trim() ?? (code === undefined ? undefined : displayUnit(code)),
+      // Synthea and others put the UCUM code in `unit` as well ("mm[Hg]"): both are shown in the readable form.
+      unit: displayUnitOrUndefined(readString(quantity.unit)?.trim() ?? code),
       ucum: system === UCUM ? code : undefined,
     },
   };
@@ -76,9 +77,19 @@ export function displayUnit(code: string): string {
   return UCUM_DISPLAY[code] ?? code;
 }
 
-/** Shortest faithful rendering of a number as sent (FHIR decimals arrive as JSON numbers). */
+function displayUnitOrUndefined(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : displayUnit(code);
+}
+
+/**
+ * A number as sent, up to three decimals ("5.55", "0.125"). Values with more decimals than any clinical assay
+ * reports (Synthea's "180.545131228" mmHg) are rounded to four significant digits ("180.5").
+ */
 export function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
+  if (Number.isInteger(value)) return String(value);
+  const text = String(value);
+  const decimals = text.includes('e') ? Infinity : (text.split('.')[1]?.length ?? 0);
+  return decimals <= 3 ? text : formatComputedNumber(value);
 }
 
 /** For values MOVO-X computed (unit conversion): four significant digits, no trailing zeros. */

@@ -226,7 +226,7 @@ function toSeries(conceptKey: string, family: Family): Series {
             inUnit(a, Number(formatComputedNumber(va))),
             inUnit(b, Number(formatComputedNumber(vb))),
           )
-        : entry.view.value.text;
+        : formatBloodPressure(a, b);
     } else {
       text = a && va !== undefined ? formatQuantity(inUnit(a, va), format) : entry.view.value.text;
     }
