@@ -1,0 +1,29 @@
+/** The notes feature as the app shows it: the editor above the patient's notes, each with its own error boundary. */
+import type { RetryPolicy } from '../model/retryPolicy.ts';
+import { NoteEditor, type NoteSnippet } from './NoteEditor.tsx';
+import { NotesErrorBoundary } from './NotesErrorBoundary.tsx';
+import { NotesList } from './NotesList.tsx';
+import './notes.css';
+
+export interface NotesPanelProps {
+  /** One-line results from the observations feature ("BP 128/82 mmHg (2026-12-03 08:14)"). */
+  readonly snippets: readonly NoteSnippet[];
+  /** Automatic retries of a save whose outcome is unknown; tests shorten the backoff. */
+  readonly retryPolicy?: RetryPolicy;
+}
+
+export function NotesPanel({ snippets, retryPolicy }: NotesPanelProps) {
+  return (
+    <div className="notes-panel">
+      <NotesErrorBoundary title="The note editor">
+        <NoteEditor snippets={snippets} retryPolicy={retryPolicy} />
+      </NotesErrorBoundary>
+      <section className="notes-section" aria-labelledby="notes-list-heading">
+        <h3 id="notes-list-heading">Clinical notes</h3>
+        <NotesErrorBoundary title="The notes list">
+          <NotesList />
+        </NotesErrorBoundary>
+      </section>
+    </div>
+  );
+}
