@@ -27,7 +27,8 @@ const httpUrl = z.string().check(
   }, 'must be an absolute http(s) URL'),
 );
 
-export const registrationSchema = z.object({
+// Strict: a misspelt optional key (`frameOrigin`) is an error, not silently ignored.
+export const registrationSchema = z.strictObject({
   /** Stable identifier of this registration (used in logs and the standalone picker). */
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')),
   /** Shown to clinicians (standalone picker) and administrators. */
@@ -56,7 +57,7 @@ export const registrationSchema = z.object({
   /** Listed on the standalone-launch picker (launch.html without `iss`). */
   standalone: z._default(z.boolean(), false),
   notes: z._default(
-    z.object({
+    z.strictObject({
       /** Epic files notes only against an encounter of the same patient. */
       encounter: z._default(z.enum(['required', 'optional']), 'optional'),
       /** `final` signs; `preliminary` files an unsigned note for review (Epic). */
@@ -69,7 +70,7 @@ export const registrationSchema = z.object({
   ),
 });
 
-export const registrationsFileSchema = z.object({
+export const registrationsFileSchema = z.strictObject({
   registrations: z.array(registrationSchema),
 });
 
@@ -81,13 +82,27 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
+/**
+ * zod/mini ships no message texts (they would cost the launch page's budget): say what is wrong ourselves.
+ */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.') || '(root)';
+  if (issue.code === 'invalid_type') return `${path}: expected ${issue.expected}`;
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `${path}: must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+  }
+  if (issue.code === 'too_small') return `${path}: must not be empty`;
+  return `${path}: ${issue.message}`;
+}
+
 /** Validates parsed JSON; the error names every broken field by its path ("registrations.1.clientId: ..."). */
 export function parseRegistrations(json: unknown): RegistrationsFile {
   const result = z.safeParse(registrationsFileSchema, json);
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
+    const problems = result.error.issues.map(describeIssue);
     throw new ConfigurationError(`The EHR registration file is invalid. ${problems.join('; ')}`);
   }
   const ids = new Set<string>();
