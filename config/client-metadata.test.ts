@@ -70,13 +70,13 @@ describe('clientMetadata: the registration document matches the configuration', 
     expect(tokens(metadata.scope)).toEqual(
       tokens(
         'launch launch/patient openid fhirUser online_access user/Patient.rs user/Encounter.rs user/Practitioner.rs ' +
-          'user/Observation.rs user/DocumentReference.rs user/DocumentReference.c',
+          'user/Observation.rs user/DocumentReference.rs user/DocumentReference.c user/Binary.r',
       ),
     );
     expect(tokens(metadata.smart.scopes.v1)).toEqual(
       tokens(
         'launch launch/patient openid fhirUser online_access user/Patient.read user/Encounter.read ' +
-          'user/Practitioner.read user/Observation.read user/DocumentReference.read user/DocumentReference.write',
+          'user/Practitioner.read user/Observation.read user/DocumentReference.read user/DocumentReference.write user/Binary.read',
       ),
     );
     expect(metadata.scope).not.toMatch(/\*|offline_access|patient\//);

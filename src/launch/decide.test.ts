@@ -102,10 +102,10 @@ describe('launch helpers', () => {
 describe('scopes', () => {
   it('asks for v2 scopes with launch listed explicitly', () => {
     expect(defaultScopes('v2', 'ehr')).toBe(
-      'launch openid fhirUser online_access user/Patient.rs user/Encounter.rs user/Practitioner.rs user/Observation.rs user/DocumentReference.rs user/DocumentReference.c',
+      'launch openid fhirUser online_access user/Patient.rs user/Encounter.rs user/Practitioner.rs user/Observation.rs user/DocumentReference.rs user/DocumentReference.c user/Binary.r',
     );
     expect(defaultScopes('v1', 'standalone')).toBe(
-      'launch/patient openid fhirUser online_access user/Patient.read user/Encounter.read user/Practitioner.read user/Observation.read user/DocumentReference.read user/DocumentReference.write',
+      'launch/patient openid fhirUser online_access user/Patient.read user/Encounter.read user/Practitioner.read user/Observation.read user/DocumentReference.read user/DocumentReference.write user/Binary.read',
     );
   });
 

@@ -15,6 +15,8 @@ const RESOURCE_SCOPES: Record<ScopeVersion, readonly string[]> = {
     'user/Observation.rs',
     'user/DocumentReference.rs',
     'user/DocumentReference.c',
+    // Note text held as an attachment `url` (Epic and Oracle serve note content as Binary).
+    'user/Binary.r',
   ],
   v1: [
     'user/Patient.read',
@@ -23,6 +25,7 @@ const RESOURCE_SCOPES: Record<ScopeVersion, readonly string[]> = {
     'user/Observation.read',
     'user/DocumentReference.read',
     'user/DocumentReference.write',
+    'user/Binary.read',
   ],
 };
 
