@@ -222,7 +222,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     heavyPatient: options.heavyPatient ?? true,
   });
   for (const resource of sampleResources(data)) await repository.createResource(resource);
-  repository.warmSearchIndex();
+  await repository.warmSearchIndex();
 
   const key = await createSigningKey();
   const store = new AuthorizationStore();

@@ -425,16 +425,6 @@ export class SearchIndex {
     if (existing.patientId !== undefined) index.byPatient.get(existing.patientId)?.delete(id);
   }
 
-  /** Sorts each patient's resources of `resourceType` by `-date` ahead of the first search (start-up time). */
-  warm(resourceType: string): void {
-    const index = this.types.get(resourceType);
-    if (!index) return;
-    const sortRules = [{ code: 'date', descending: true }];
-    for (const patientId of index.byPatient.keys()) {
-      this.sortedCandidates(index, { key: '', patientIds: [patientId], predicates: [], sortRules });
-    }
-  }
-
   /** Answers a search from the indexes, or `undefined` when it uses anything the indexes do not cover. */
   search(request: SearchRequest): IndexedSearchResult | undefined {
     const compiled = compile(request);
