@@ -11,7 +11,7 @@ import { createDraftStore, draftStorageKey, parseDraft, type DraftStore } from '
 import type { RetryPolicy } from '../model/retryPolicy.ts';
 import { existingNote, noteText, NotesServer } from '../testing/notesServer.ts';
 import { NotesPanel } from './NotesPanel.tsx';
-import { DraftStoreContext } from './useNoteDraft.ts';
+import { DraftStoreContext } from './draftStoreContext.ts';
 
 const FAST: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1 };
 const SNIPPETS = [
@@ -92,6 +92,42 @@ describe('NotesPanel: reading notes', () => {
     server.listFailure = undefined;
     await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Night shift summary')).toBeInTheDocument();
+  });
+
+  it('loads older notes page by page, and never follows a next link to another server', async () => {
+    const page = (id: string, date: string, next?: string) => ({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      link: next ? [{ relation: 'next', url: next }] : [],
+      entry: [{ resource: existingNote({ id, description: `Note ${id}`, date }) }],
+    });
+    mswServer.use(
+      http.get(`${TEST_FHIR_BASE}/DocumentReference`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        expect(params.get('category')).toBe(
+          'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category|clinical-note',
+        );
+        if (params.get('page') === '2') {
+          return HttpResponse.json(
+            page('p2', '2026-11-01T10:00:00Z', 'https://evil.test/fhir/DocumentReference?page=3'),
+          );
+        }
+        expect(params.get('_sort')).toBe('-date');
+        return HttpResponse.json(
+          page(
+            'p1',
+            '2026-12-01T10:00:00Z',
+            `${TEST_FHIR_BASE}/DocumentReference?patient=${TEST_PATIENT_ID}&category=${encodeURIComponent(params.get('category') ?? '')}&page=2`,
+          ),
+        );
+      }),
+    );
+    renderPanel();
+    expect(await screen.findByText('Note p1')).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Load older notes' }));
+    expect(await screen.findByText('Note p2')).toBeInTheDocument();
+    // The third page is on another origin: no button, and no request went there (msw would fail the test).
+    expect(screen.queryByRole('button', { name: /older notes/ })).not.toBeInTheDocument();
   });
 
   it('decodes a UTF-8 plain-text note', async () => {

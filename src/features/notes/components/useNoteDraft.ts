@@ -3,20 +3,16 @@
  * (model/draftStore.ts) 400 ms after the last keystroke, on unmount and when the page is hidden (pagehide
  * fires on reload, tab close and navigation, where unload handlers are unreliable).
  */
-import { createContext, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { newNoteIdentifier, type NoteDocStatus } from '../model/documentReference.ts';
 import {
   draftHasContent,
-  noteDrafts,
   type DraftKey,
   type DraftPersistence,
   type DraftStore,
   type NoteDraft,
 } from '../model/draftStore.ts';
 import type { NoteTypeOption } from '../model/noteTypes.ts';
-
-/** The store drafts are kept in: the app's localStorage store; tests provide one over a failing Storage. */
-export const DraftStoreContext = createContext<DraftStore>(noteDrafts);
 
 export const DRAFT_SAVE_DELAY_MS = 400;
 

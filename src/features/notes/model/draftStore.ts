@@ -188,6 +188,20 @@ export function createDraftStore(options: DraftStoreOptions): DraftStore {
     return storage;
   }
 
+  function remove(key: DraftKey, draftId?: string): void {
+    const name = draftStorageKey(key);
+    const store = open();
+    const inMemory = memory.get(name);
+    if (inMemory && (draftId === undefined || inMemory.id === draftId)) memory.delete(name);
+    if (!store) return;
+    try {
+      const stored = parseDraft(store.getItem(name));
+      if (draftId === undefined || !stored || stored.id === draftId) store.removeItem(name);
+    } catch (error) {
+      fallBackToMemory(error);
+    }
+  }
+
   return {
     load(key) {
       const name = draftStorageKey(key);
@@ -201,7 +215,7 @@ export function createDraftStore(options: DraftStoreOptions): DraftStore {
         }
       }
       if (draft && expired(draft)) {
-        this.remove(key);
+        remove(key);
         return undefined;
       }
       return draft;
@@ -221,19 +235,7 @@ export function createDraftStore(options: DraftStoreOptions): DraftStore {
       memory.set(name, draft);
       return 'memory';
     },
-    remove(key, draftId) {
-      const name = draftStorageKey(key);
-      const store = open();
-      const inMemory = memory.get(name);
-      if (inMemory && (draftId === undefined || inMemory.id === draftId)) memory.delete(name);
-      if (!store) return;
-      try {
-        const stored = parseDraft(store.getItem(name));
-        if (draftId === undefined || !stored || stored.id === draftId) store.removeItem(name);
-      } catch (error) {
-        fallBackToMemory(error);
-      }
-    },
+    remove,
     persistence() {
       open();
       return mode ?? 'memory';
