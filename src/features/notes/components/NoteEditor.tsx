@@ -328,6 +328,14 @@ export function NoteEditor({
           Draft restored from {formatNoteDate(drafts.restoredFrom)}
         </p>
       )}
+      {drafts.restoredFrom &&
+        ui.state === 'idle' &&
+        (draft.lastSave === 'sending' || draft.lastSave === 'outcome-unknown') && (
+          <p className="notes-message notes-warning" role="note">
+            An earlier attempt to file this draft may have reached the EHR. Filing it again first checks the
+            EHR, so it will not be filed twice.
+          </p>
+        )}
       {draft.encounterId !== undefined && draft.encounterId !== encounterId && draftHasContent(draft) && (
         <p className="notes-message notes-warning" role="note">
           This draft was started during another encounter; it will be filed against the encounter open now.

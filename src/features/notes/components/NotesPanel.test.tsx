@@ -474,6 +474,27 @@ describe('NotesPanel: drafts', () => {
     expect(screen.getByLabelText('Title')).toHaveValue('Assessment');
   });
 
+  it('after a reload mid-save, checks the EHR first and files nothing twice', async () => {
+    const server = new NotesServer().willAnswer('store-then-drop').listen();
+    server.failIdentifierSearches = 2;
+    const first = renderPanel();
+    const user = await writeNote('Sent just before the reload.');
+    await user.click(screen.getByRole('button', { name: 'Sign and file' }));
+    // The drop is followed by failing checks: the searches find the note only once the network is back.
+    expect(await screen.findByText(/The note could not be sent/)).toBeInTheDocument();
+    first.unmount();
+
+    renderPanel();
+    expect(
+      screen.getByText(/An earlier attempt to file this draft may have reached the EHR/),
+    ).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Sign and file' }));
+    expect(await screen.findByText('Note filed')).toBeInTheDocument();
+    expect(server.notes).toHaveLength(1);
+    expect(noteText(server.notes[0])).toBe('Sent just before the reload.');
+    expect(server.posts).toHaveLength(1);
+  });
+
   it('is saved while typing, without waiting for an unmount', async () => {
     new NotesServer().listen();
     renderPanel();

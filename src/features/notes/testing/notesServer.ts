@@ -77,6 +77,8 @@ export class NotesServer {
   refreshAllowed = true;
   /** Fails the notes list: `{ status }` for an HTTP error. */
   listFailure: { status: number } | undefined;
+  /** The next this-many identifier searches lose their connection. */
+  failIdentifierSearches = 0;
   private readonly behaviours: PostBehaviour[] = [];
   private nextId = 1;
 
@@ -165,6 +167,10 @@ export class NotesServer {
         const identifier = params.get('identifier');
         if (identifier !== null) {
           this.identifierSearches.push(identifier);
+          if (this.failIdentifierSearches > 0) {
+            this.failIdentifierSearches -= 1;
+            return HttpResponse.error();
+          }
           return HttpResponse.json(
             this.bundle(
               forPatient.filter((note) =>
