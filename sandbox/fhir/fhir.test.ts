@@ -224,6 +224,32 @@ describe('search', () => {
     expect(recent.entry?.every((entry) => (entry.resource?.effectiveDateTime ?? '') >= lastYear)).toBe(true);
   });
 
+  it('matches other parameters on the indexed candidates, and answers _summary=count with the total only', async () => {
+    const uncategorised = await json<Bundle<Observation>>(
+      await fhir(sandbox, userToken, 'Observation?patient=patient-adult-2&category:missing=true&_count=1000'),
+    );
+    expect(uncategorised.total).toBeGreaterThan(0);
+    expect(uncategorised.entry?.every((entry) => entry.resource?.category === undefined)).toBe(true);
+    const counted = await json<Bundle>(
+      await fhir(sandbox, userToken, 'Observation?patient=patient-adult-2&_summary=count'),
+    );
+    expect(counted.total).toBeGreaterThan(uncategorised.total ?? 0);
+    expect(counted.entry).toBeUndefined();
+  });
+
+  it('says 400 rather than match nothing for what it does not support', async () => {
+    for (const query of [
+      'Observation?patient=patient-adult-1&_sort=code',
+      'Observation?patient=patient-adult-1&code:text=glucose',
+      'Observation?patient=patient-adult-1&value-quantity=gt100',
+      'Observation?patient=patient-adult-1&_include=Observation:performer',
+    ]) {
+      const response = await fhir(sandbox, userToken, query);
+      expect(response.status, query).toBe(400);
+      expect((await json<OperationOutcome>(response)).issue[0]?.code, query).toBe('not-supported');
+    }
+  });
+
   it('answers 400 for an unknown search parameter and 404 for an unknown type', async () => {
     const unknownParameter = await fhir(sandbox, userToken, 'Observation?colour=blue');
     expect(unknownParameter.status).toBe(400);

@@ -32,6 +32,9 @@ const CONTROL_PARAMETERS = new Set([
   '_pretty',
 ]);
 const COMMON_PARAMETERS = new Set(['_id', '_lastUpdated']);
+const SORTABLE = ['date', '_lastUpdated', '_id'];
+/** Modifiers the indexes or Medplum's matcher really apply (others would silently match nothing). */
+const SUPPORTED_MODIFIERS = ['missing', 'not', 'exact', 'contains'];
 
 export interface FhirApi {
   readonly repository: IndexedRepository;
@@ -198,8 +201,35 @@ function validateSearchParameters(resourceType: string, query: URLSearchParams):
         'not-supported',
       );
     }
-    if (CONTROL_PARAMETERS.has(base) || COMMON_PARAMETERS.has(base) || base in known) continue;
-    fail(400, `Unknown search parameter "${name}" for ${resourceType}.`, 'not-supported');
+    if (CONTROL_PARAMETERS.has(base) || COMMON_PARAMETERS.has(base)) continue;
+    const modifier = name.includes(':') ? name.slice(name.indexOf(':') + 1) : undefined;
+    if (modifier !== undefined && !SUPPORTED_MODIFIERS.includes(modifier)) {
+      fail(
+        400,
+        `The :${modifier} modifier is not supported by the sandbox (${SUPPORTED_MODIFIERS.join(', ')} are).`,
+        'not-supported',
+      );
+    }
+    const definition = known[base];
+    if (!definition) fail(400, `Unknown search parameter "${name}" for ${resourceType}.`, 'not-supported');
+    // Medplum's matcher has no quantity, number, composite or special search: say so rather than match nothing.
+    if (!['token', 'reference', 'date', 'string', 'uri'].includes(definition.type)) {
+      fail(
+        400,
+        `Search parameter "${name}" (${definition.type}) is not supported by the sandbox.`,
+        'not-supported',
+      );
+    }
+  }
+  for (const field of (query.get('_sort') ?? '').split(',').filter(Boolean)) {
+    const key = field.replace(/^-/, '');
+    if (!SORTABLE.includes(key) || (key === 'date' && !('date' in known))) {
+      fail(
+        400,
+        `_sort by "${key}" is not supported by the sandbox (it sorts by ${SORTABLE.join(', ')}).`,
+        'not-supported',
+      );
+    }
   }
   for (const name of ['_count', '_offset']) {
     const value = query.get(name);
@@ -219,7 +249,11 @@ async function search(
   validateSearchParameters(resourceType, query);
   const plan = planSearch(access, resourceType, query);
   if (!plan.allowed) fail(403, plan.reason, 'forbidden');
-  const count = Math.min(MAX_PAGE_SIZE, Number(query.get('_count') ?? DEFAULT_PAGE_SIZE));
+  // `_summary=count`: the total only (FHIR R4 search.html#summary).
+  const count =
+    query.get('_summary') === 'count'
+      ? 0
+      : Math.min(MAX_PAGE_SIZE, Number(query.get('_count') ?? DEFAULT_PAGE_SIZE));
   const offset = Number(query.get('_offset') ?? 0);
   const effective = new URLSearchParams(plan.params);
   effective.set('_count', String(count));

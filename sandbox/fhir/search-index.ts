@@ -5,15 +5,17 @@
  * observations, and seconds for `_sort`).
  *
  * Each resource's search values are extracted once, when it is written (patient, subject, encounter, tokens,
- * identifiers, date range, lastUpdated). A search whose parameters are all indexed is answered here; the sorted list
- * of matches is cached (keyed by the query without paging), so every page through to the last is equally cheap.
- * Anything else (other parameters, modifiers) returns `undefined` and the caller falls back to Medplum's search.
+ * identifiers, date range, lastUpdated). Indexed parameters narrow and filter the candidates; any other parameter
+ * is then matched by Medplum's FHIRPath matcher on what is left. The sorted list of matches is cached (keyed by the
+ * query without paging), so every page through to the last is equally cheap. A sort the index does not know
+ * (or `_include`) returns `undefined`, and the caller falls back to Medplum's own search.
  *
  * Semantics follow FHIR R4 search (http://hl7.org/fhir/R4/search.html): comma = OR within a parameter, repeated
  * parameters = AND; token `code`, `system|code`, `|code`, `system|`; date prefixes eq ne gt lt ge le sa eb ap against
  * the implicit range of the value's precision.
  */
 import type { Filter, SearchRequest, SortRule } from '@medplum/core';
+import { matchesSearchRequest } from '@medplum/core';
 import type { CodeableConcept, Coding, Identifier, Period, Reference, Resource } from '@medplum/fhirtypes';
 
 /** A half-open time range [start, end) in epoch milliseconds; unbounded ends are ±Infinity. */
@@ -282,11 +284,12 @@ function compileFilter(resourceType: string, filter: Filter): Predicate | undefi
 
 function compile(request: SearchRequest): CompiledSearch | undefined {
   const predicates: Predicate[] = [];
+  const others: Filter[] = [];
   let patientIds: string[] | undefined;
   for (const filter of request.filters ?? []) {
     const predicate = compileFilter(request.resourceType, filter);
-    if (!predicate) return undefined;
-    predicates.push(predicate);
+    if (predicate) predicates.push(predicate);
+    else others.push(filter);
     if ((filter.code === 'patient' || filter.code === 'subject') && patientIds === undefined) {
       const references = splitValues(filter.value).map((value) => normaliseReference(value, 'Patient'));
       // Narrow only when every value is a Patient: `subject=Group/x` must still see non-patient subjects.
@@ -294,6 +297,12 @@ function compile(request: SearchRequest): CompiledSearch | undefined {
         patientIds = references.map((reference) => reference.slice('Patient/'.length));
       }
     }
+  }
+  if (others.length > 0) {
+    // Parameters the index does not cover are matched by Medplum's FHIRPath matcher, on the candidates the
+    // indexed parameters left (one patient's resources rather than every resource of the type).
+    const rest: SearchRequest = { resourceType: request.resourceType, filters: others };
+    predicates.push((entry) => matchesSearchRequest(entry.resource, rest));
   }
   const sortRules = request.sortRules ?? [];
   for (const rule of sortRules) {
