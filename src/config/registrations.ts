@@ -2,22 +2,26 @@
  * Runtime configuration of EHR registrations: one build, many deployments.
  *
  * The file is served at `/config/registrations.json` (never hashed, never cached) so that an administrator can
- * add an EHR customer without a rebuild. Validated with zod's tree-shakable `zod/mini` build because the launch
- * page has a 20 KB gzip budget (see README "Performance").
+ * add an EHR customer without a rebuild. Validated with valibot, whose modular schemas cost about 2 KB gzip
+ * here: the launch page has a 20 KB gzip budget and fhirclient alone takes 16 KB (zod/mini measured 7–8 KB, too
+ * much; see README "Performance").
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 export const REGISTRATIONS_PATH = '/config/registrations.json';
 
+const nonEmpty = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
+
 /** LOINC note type offered in the note editor (US Core common clinical note types). */
-const noteTypeSchema = z.object({
-  system: z._default(z.string(), 'http://loinc.org'),
-  code: z.string().check(z.minLength(1)),
-  display: z.string().check(z.minLength(1)),
+const noteTypeSchema = v.strictObject({
+  system: v.optional(v.string(), 'http://loinc.org'),
+  code: nonEmpty,
+  display: nonEmpty,
 });
 
-const httpUrl = z.string().check(
-  z.refine((value) => {
+const httpUrl = v.pipe(
+  v.string(),
+  v.check((value) => {
     try {
       const url = new URL(value);
       return url.protocol === 'https:' || url.protocol === 'http:';
@@ -27,86 +31,80 @@ const httpUrl = z.string().check(
   }, 'must be an absolute http(s) URL'),
 );
 
+const notesSchema = v.strictObject({
+  /** Epic files notes only against an encounter of the same patient. */
+  encounter: v.optional(v.picklist(['required', 'optional']), 'optional'),
+  /** `final` signs; `preliminary` files an unsigned note for review (Epic). */
+  docStatus: v.optional(v.picklist(['final', 'preliminary']), 'final'),
+  /** Offer "Save for review" (docStatus preliminary) beside "Sign and file". */
+  allowReview: v.optional(v.boolean(), true),
+  types: v.optional(v.pipe(v.array(noteTypeSchema), v.minLength(1, 'must not be empty'))),
+});
+
 // Strict: a misspelt optional key (`frameOrigin`) is an error, not silently ignored.
-export const registrationSchema = z.strictObject({
+export const registrationSchema = v.strictObject({
   /** Stable identifier of this registration (used in logs and the standalone picker). */
-  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')),
+  id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')),
   /** Shown to clinicians (standalone picker) and administrators. */
-  displayName: z.string().check(z.minLength(1)),
+  displayName: nonEmpty,
   /**
-   * The FHIR base URL(s) this registration accepts as `iss`: an `iss` matches when its origin is identical and
+   * The FHIR base URL this registration accepts as `iss`: an `iss` matches when its origin is identical and
    * its path equals the issuer's path or continues it after a `/`. Never a substring match.
    */
   issuer: httpUrl,
   /** The client_id the EHR assigned to this MOVO-X registration. */
-  clientId: z.string().check(z.minLength(1)),
+  clientId: nonEmpty,
   /** SMART scope grammar the registration was made with; `discover` reads the server's `permission-v2`. */
-  scopeVersion: z._default(z.enum(['v1', 'v2', 'discover']), 'v2'),
-  /** Replaces the default scope list entirely (space separated). `launch` etc. are still added. */
-  scopes: z.optional(z.string()),
+  scopeVersion: v.optional(v.picklist(['v1', 'v2', 'discover']), 'v2'),
+  /** Replaces the default resource scopes (space separated). `launch`, `openid`, `fhirUser` are still added. */
+  scopes: v.optional(v.string()),
   /** `required`: refuse a server that does not advertise S256. `unsafeV1`: always send S256 (servers that omit the field). */
-  pkce: z._default(z.enum(['required', 'unsafeV1']), 'required'),
+  pkce: v.optional(v.picklist(['required', 'unsafeV1']), 'required'),
   /** Extra headers for the discovery request, e.g. Epic's `Epic-Client-ID`. */
-  discoveryHeaders: z._default(z.record(z.string(), z.string()), {}),
+  discoveryHeaders: v.optional(v.record(v.string(), v.string()), {}),
   /** Oracle PowerChart session isolation: `auto` switches it on when `window.external.DiscernObjectFactory` exists. */
-  powerChart: z._default(z.enum(['auto', 'on', 'off']), 'auto'),
+  powerChart: v.optional(v.picklist(['auto', 'on', 'off']), 'auto'),
   /** Web origins of the EHR that may frame MOVO-X (CSP frame-ancestors). Defaults to the issuer's origin. */
-  frameOrigins: z.optional(z.array(httpUrl)),
+  frameOrigins: v.optional(v.array(httpUrl)),
   /** Extra origins MOVO-X must reach besides the issuer (e.g. a token endpoint on another host; CSP connect-src). */
-  connectOrigins: z.optional(z.array(httpUrl)),
+  connectOrigins: v.optional(v.array(httpUrl)),
   /** Listed on the standalone-launch picker (launch.html without `iss`). */
-  standalone: z._default(z.boolean(), false),
-  notes: z._default(
-    z.strictObject({
-      /** Epic files notes only against an encounter of the same patient. */
-      encounter: z._default(z.enum(['required', 'optional']), 'optional'),
-      /** `final` signs; `preliminary` files an unsigned note for review (Epic). */
-      docStatus: z._default(z.enum(['final', 'preliminary']), 'final'),
-      /** Offer "Save for review" (docStatus preliminary) beside "Sign and file". */
-      allowReview: z._default(z.boolean(), true),
-      types: z.optional(z.array(noteTypeSchema).check(z.minLength(1))),
-    }),
-    { encounter: 'optional', docStatus: 'final', allowReview: true },
-  ),
+  standalone: v.optional(v.boolean(), false),
+  notes: v.optional(notesSchema, { encounter: 'optional', docStatus: 'final', allowReview: true }),
 });
 
-export const registrationsFileSchema = z.strictObject({
-  registrations: z.array(registrationSchema),
+export const registrationsFileSchema = v.strictObject({
+  registrations: v.array(registrationSchema),
 });
 
-export type Registration = z.infer<typeof registrationSchema>;
-export type RegistrationsFile = z.infer<typeof registrationsFileSchema>;
-export type NoteTypeOption = z.infer<typeof noteTypeSchema>;
+/** Every field a registration may have (documentation and tests). */
+export const REGISTRATION_FIELDS = Object.keys(registrationSchema.entries);
+
+export type Registration = v.InferOutput<typeof registrationSchema>;
+export type RegistrationsFile = v.InferOutput<typeof registrationsFileSchema>;
+export type NoteTypeOption = v.InferOutput<typeof noteTypeSchema>;
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-/**
- * zod/mini ships no message texts (they would cost the launch page's budget): say what is wrong ourselves.
- */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.') || '(root)';
-  if (issue.code === 'invalid_type') return `${path}: expected ${issue.expected}`;
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-  }
-  if (issue.code === 'invalid_value') {
-    return `${path}: must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-  }
-  if (issue.code === 'too_small') return `${path}: must not be empty`;
+/** "registrations.1.clientId: must not be empty" — the path of the broken field, then what is wrong. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = v.getDotPath(issue) ?? '(root)';
+  // A strict object reports an unexpected key as "expected never".
+  if (issue.kind === 'schema' && issue.expected === 'never') return `${path}: unknown field`;
   return `${path}: ${issue.message}`;
 }
 
 /** Validates parsed JSON; the error names every broken field by its path ("registrations.1.clientId: ..."). */
 export function parseRegistrations(json: unknown): RegistrationsFile {
-  const result = z.safeParse(registrationsFileSchema, json);
+  const result = v.safeParse(registrationsFileSchema, json);
   if (!result.success) {
-    const problems = result.error.issues.map(describeIssue);
+    const problems = result.issues.map(describeIssue);
     throw new ConfigurationError(`The EHR registration file is invalid. ${problems.join('; ')}`);
   }
   const ids = new Set<string>();
-  for (const [index, registration] of result.data.registrations.entries()) {
+  for (const [index, registration] of result.output.registrations.entries()) {
     if (ids.has(registration.id)) {
       throw new ConfigurationError(
         `The EHR registration file is invalid. registrations.${index}.id: "${registration.id}" is used twice`,
@@ -114,7 +112,7 @@ export function parseRegistrations(json: unknown): RegistrationsFile {
     }
     ids.add(registration.id);
   }
-  return result.data;
+  return result.output;
 }
 
 function stripTrailingSlash(path: string): string {
