@@ -96,6 +96,7 @@ export function htmlPage(title: string, body: string, head = ''): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1d2a33; background: #f4f6f8; }
   header.ehr { background: #0b4f6c; color: #fff; padding: 8px 16px; display: flex; gap: 16px; align-items: baseline; }

@@ -5,6 +5,7 @@
  *   SANDBOX_SEED  data seed (default fixed)
  *   SANDBOX_HEAVY_PATIENT=0  leave out the 28,000-observation ICU patient (faster start)
  */
+import { DEFAULT_SEED } from './data/generate.ts';
 import { DEFAULT_APP_ORIGINS, startSandbox } from './server.ts';
 
 const DEFAULT_PORT = 4010;
@@ -28,7 +29,7 @@ const sandbox = await startSandbox({
         .map((origin) => origin.trim())
         .filter(Boolean)
     : DEFAULT_APP_ORIGINS,
-  seed: integerFromEnv('SANDBOX_SEED', 20_261_204),
+  seed: integerFromEnv('SANDBOX_SEED', DEFAULT_SEED),
   heavyPatient: process.env.SANDBOX_HEAVY_PATIENT !== '0',
 });
 

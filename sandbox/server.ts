@@ -149,6 +149,10 @@ async function route(
     case 'GET /':
       redirect(response, '/ehr');
       return;
+    case 'GET /favicon.ico':
+      // No icon, and no 404 in every browser console.
+      send(response, 204, '');
+      return;
     case 'GET /ehr':
     case 'GET /ehr/':
       sendHtml(response, 200, ehrPage(), { 'Content-Security-Policy': EHR_PAGE_CSP });
