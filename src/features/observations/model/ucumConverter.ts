@@ -93,13 +93,15 @@ export function createUcumConverter(utils: UcumLhcUtilsInstance): UnitConverter 
 }
 
 let loading: Promise<UnitConverter> | undefined;
+let loaded: UnitConverter | undefined;
 
 /** Loads ucum-lhc once (its own chunk); later calls share the same promise. */
 export function loadUcumConverter(): Promise<UnitConverter> {
   loading ??= import('@lhncbc/ucum-lhc').then((module: unknown) => {
     const utils = ucumUtilsOf(module);
     if (!utils) throw new Error('@lhncbc/ucum-lhc did not export UcumLhcUtils');
-    return createUcumConverter(utils);
+    loaded = createUcumConverter(utils);
+    return loaded;
   });
   // A failed load may be retried later (offline for a moment).
   loading.catch(() => {
@@ -119,4 +121,9 @@ function ucumUtilsOf(module: unknown): UcumLhcUtilsInstance | undefined {
     }
   }
   return undefined;
+}
+
+/** The UCUM converter if it has already loaded (lets a remounted view start converted, without a flash). */
+export function loadedUcumConverter(): UnitConverter | undefined {
+  return loaded;
 }

@@ -1,0 +1,165 @@
+/**
+ * The detail chart (recharts, loaded lazily: ~115 KB gzip, never on the first-paint path). Draws at most ~1,000
+ * downsampled points; the reference range is a band; abnormal points are triangles in the alert colour (shape as
+ * well as colour); blood pressure draws systolic and diastolic together. The values table beside it lists every
+ * value: the chart is hidden from assistive technology in favour of the table.
+ */
+import {
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type DotItemDotProps,
+  type TooltipContentProps,
+} from 'recharts';
+import { isAbnormal } from '../model/interpretation.ts';
+import type { Series, SeriesPoint } from '../model/series.ts';
+import { formatLocalDate } from '../model/time.ts';
+import { FlagMark, StatusBadge } from './parts.tsx';
+
+export type DrawnPoint = SeriesPoint & { readonly time: number };
+
+export interface TrendChartProps {
+  readonly series: Series;
+  readonly points: readonly DrawnPoint[];
+  /** Fixed size (tests, print); otherwise the chart fills its container's width. */
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+}
+
+interface ChartDatum {
+  readonly time: number;
+  readonly v0: number | undefined;
+  readonly v1: number | undefined;
+  readonly point: DrawnPoint;
+}
+
+const LINE_COLOURS = ['var(--color-highlight, #0b5cad)', 'var(--obs-second-line, #6f42c1)'];
+const ALERT = 'var(--color-error, #b42318)';
+
+function makeDot(showAll: boolean, colour: string) {
+  return function TrendDot(props: DotItemDotProps) {
+    const { cx, cy, index } = props;
+    const datum = props.payload as ChartDatum | undefined;
+    if (typeof cx !== 'number' || typeof cy !== 'number' || !datum) return <g key={`dot-${index}`} />;
+    if (isAbnormal(datum.point.flag)) {
+      // A triangle: abnormal is told by shape, not only by colour (WCAG 1.4.1).
+      return (
+        <path
+          key={`dot-${index}`}
+          d={`M${cx},${cy - 6}L${cx + 5.5},${cy + 4}L${cx - 5.5},${cy + 4}Z`}
+          fill={ALERT}
+          stroke="#fff"
+          strokeWidth={1}
+          className="obs-abnormal-point"
+        />
+      );
+    }
+    return showAll ? (
+      <circle key={`dot-${index}`} cx={cx} cy={cy} r={2.5} fill={colour} />
+    ) : (
+      <g key={`dot-${index}`} />
+    );
+  };
+}
+
+function TrendTooltip({ active, payload, series }: TooltipContentProps & { series: Series }) {
+  const datum = (payload[0]?.payload as ChartDatum | undefined) ?? undefined;
+  if (!active || !datum) return null;
+  const { point } = datum;
+  return (
+    <div className="obs-tooltip">
+      <div>
+        <strong>{point.text}</strong>
+      </div>
+      {point.originalText !== undefined && <div className="obs-muted">sent as {point.originalText}</div>}
+      <div>{point.timeLabel}</div>
+      <div>
+        <FlagMark flag={point.flag} source={point.flagSource} />{' '}
+        <StatusBadge mark={point.statusMark ?? undefined} />
+        {point.statusMark === undefined && <span className="obs-muted">Final</span>}
+      </div>
+      <div className="obs-muted">{series.label}</div>
+    </div>
+  );
+}
+
+export default function TrendChart({ series, points, width, height = 260 }: TrendChartProps) {
+  const data: ChartDatum[] = points.map((p) => ({
+    time: p.time,
+    v0: p.values[0],
+    v1: p.values[1],
+    point: p,
+  }));
+  const showAllDots = points.length <= 60;
+  const range = series.referenceRange;
+  const values = points.flatMap((p) => p.values);
+  const lo = Math.min(...values, range?.low ?? Infinity);
+  const hi = Math.max(...values, range?.high ?? -Infinity);
+  const pad = (hi - lo) * 0.08 || 1;
+  const chart = (
+    <ComposedChart
+      data={data}
+      width={width}
+      height={height}
+      margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+      // Hidden from assistive technology (the table is the alternative): it must not take keyboard focus.
+      accessibilityLayer={false}
+    >
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis
+        dataKey="time"
+        type="number"
+        scale="time"
+        domain={['dataMin', 'dataMax']}
+        tickFormatter={(t: number) => formatLocalDate(t)}
+        minTickGap={24}
+      />
+      <YAxis
+        domain={[Number((lo - pad).toPrecision(3)), Number((hi + pad).toPrecision(3))]}
+        width={56}
+        unit={series.unit === undefined ? undefined : ` ${series.unit}`}
+        allowDataOverflow
+      />
+      {range && (
+        <ReferenceArea
+          y1={range.low ?? lo - pad}
+          y2={range.high ?? hi + pad}
+          fill="var(--obs-range-band, #2da44e)"
+          fillOpacity={0.12}
+          ifOverflow="extendDomain"
+        />
+      )}
+      <Tooltip content={(props) => <TrendTooltip {...props} series={series} />} />
+      {series.lines.map((line, i) => (
+        <Line
+          key={line.key}
+          dataKey={i === 0 ? 'v0' : 'v1'}
+          name={line.label}
+          type="linear"
+          stroke={LINE_COLOURS[i] ?? LINE_COLOURS[0]}
+          strokeWidth={1.5}
+          dot={makeDot(showAllDots, LINE_COLOURS[i] ?? '#000')}
+          activeDot={{ r: 4 }}
+          isAnimationActive={false}
+          connectNulls
+        />
+      ))}
+    </ComposedChart>
+  );
+  return (
+    <figure className="obs-chart" aria-hidden="true">
+      {width === undefined ? (
+        <ResponsiveContainer width="100%" height={height}>
+          {chart}
+        </ResponsiveContainer>
+      ) : (
+        chart
+      )}
+    </figure>
+  );
+}
