@@ -4,7 +4,8 @@
  * different site from the app (EHR on 127.0.0.1, app on localhost), so the app is always exercised cross-site.
  *
  * Routes (all under the sandbox origin):
- *   /ehr, /ehr/chart, /ehr/launch, /ehr/patients, /ehr/practitioners, /ehr/encounters, /ehr/apps, /ehr/smart-style.json
+ *   /ehr, /ehr/chart, /ehr/launch, /ehr/patients, /ehr/practitioners, /ehr/encounters, /ehr/apps, /ehr/smart-style.json,
+ *   POST /ehr/test-token (a read-only token for tests)
  *   /auth/authorize, /auth/token, /auth/jwks
  *   /fhir/…, /fhir/metadata, /fhir/.well-known/smart-configuration, and the same under /v1/fhir (SMART v1-only)
  */
@@ -29,7 +30,7 @@ import { JWKS_PATH, smartConfiguration } from './oauth/discovery.ts';
 import { createSigningKey } from './oauth/keys.ts';
 import { AuthorizationStore } from './oauth/store.ts';
 import type { FhirBase } from './oauth/store.ts';
-import { handleToken } from './oauth/token.ts';
+import { handleToken, issueTestToken } from './oauth/token.ts';
 
 export interface SandboxOptions {
   /** 0 = ephemeral; default 0. */
@@ -194,6 +195,9 @@ async function route(
       return;
     case 'GET /ehr/chart':
       await handleChart(ehr, request, response, origin);
+      return;
+    case 'POST /ehr/test-token':
+      sendJson(response, 200, issueTestToken(context.api.store, bases.v2), { 'Cache-Control': 'no-store' });
       return;
     case 'GET /ehr/smart-style.json':
       sendJson(response, 200, SANDBOX_STYLE);

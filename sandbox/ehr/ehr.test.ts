@@ -66,6 +66,22 @@ describe('EHR lists', () => {
     expect((await get('/')).headers.get('location')).toBe('/ehr');
   });
 
+  it('gives tests a read-only token that reads any patient and cannot write', async () => {
+    const response = await fetch(`${sandbox.origin}/ehr/test-token`, { method: 'POST' });
+    const { access_token, scope } = (await response.json()) as { access_token: string; scope: string };
+    expect(scope).toBe('user/*.rs');
+    const headers = { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/fhir+json' };
+    const read = await fetch(`${sandbox.fhirBaseUrl}/DocumentReference?patient=patient-adult-3`, { headers });
+    expect(((await read.json()) as { total: number }).total).toBe(2);
+    const write = await fetch(`${sandbox.fhirBaseUrl}/Observation`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ resourceType: 'Observation', status: 'final', code: { text: 'x' } }),
+    });
+    expect(write.status).toBe(403);
+    expect((await get('/ehr/test-token')).status).toBe(404);
+  });
+
   it('serves the style JSON with the SMART fields', async () => {
     expect(await (await get('/ehr/smart-style.json')).json()).toEqual(SANDBOX_STYLE);
   });
@@ -105,7 +121,7 @@ describe('scripted launch', () => {
     }
   });
 
-  it('the chart page frames the launch with the EHR banner, without sandbox attribute or CSP', async () => {
+  it('the chart page frames the launch, without sandbox attribute or CSP, and draws a banner for banner=0', async () => {
     const response = await get(
       '/ehr/chart?client_id=movo-x&patient=patient-adult-4&practitioner=practitioner-1',
     );
@@ -114,12 +130,15 @@ describe('scripted launch', () => {
     const html = await response.text();
     expect(html).toContain('<title>Sandbox EHR — James Patrick O&#39;Brien</title>');
     const frame = /<iframe title="MOVO-X" src="([^"]+)"><\/iframe>/.exec(html);
-    expect(frame?.[1]).toContain('/ehr/launch?');
-    expect(frame?.[1]).toContain('banner=1');
+    expect(frame?.[1]).toBe(
+      '/ehr/launch?client_id=movo-x&amp;patient=patient-adult-4&amp;practitioner=practitioner-1',
+    );
     expect(html).not.toMatch(/<iframe[^>]*sandbox/);
+    expect(html).not.toContain('data-testid="ehr-patient-banner"');
 
-    const noBanner = await (await get('/ehr/chart?patient=patient-adult-1&banner=0')).text();
-    expect(noBanner).not.toContain('data-testid="ehr-patient-banner"');
-    expect(noBanner).toContain('banner=0');
+    const withBanner = await (await get('/ehr/chart?patient=patient-adult-1&banner=0')).text();
+    expect(withBanner).toContain('data-testid="ehr-patient-banner"');
+    expect(withBanner).toContain('MRN-100001');
+    expect(withBanner).toContain('banner=0');
   });
 });

@@ -5,8 +5,8 @@
  *   [&grant=all|read-only|<scopes>][&v1=1][&refresh=deny][&app_origin=…]` → 302 to the app's launch URL.
  * - `GET /ehr/chart?<same>`: an EHR chart page embedding that launch in an iframe, as Epic and Oracle Health do.
  *
- * `banner` says whether the EHR shows its own patient banner around the app: `1` → `need_patient_banner: false`,
- * `0` → `true`. Default: `1` in the chart frame (the chart has a banner), `0` for a bare launch (new tab).
+ * `banner` is SMART's `need_patient_banner`: `1` (default) → the app shows its own patient banner; `0` → the EHR
+ * shows its banner around the app (the chart page then draws one) and tells the app it need not.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RegisteredClient } from '../clients.ts';
@@ -31,7 +31,6 @@ interface LaunchRequest {
   readonly patientDetails: string;
   readonly practitionerId: string;
   readonly encounterId: string | undefined;
-  readonly ehrShowsBanner: boolean;
   readonly v1Only: boolean;
   readonly options: LaunchOptions;
 }
@@ -53,7 +52,6 @@ function flag(value: string | undefined): boolean | undefined {
 async function parseLaunchRequest(
   dependencies: LaunchDependencies,
   params: URLSearchParams,
-  defaultEhrBanner: boolean,
 ): Promise<LaunchRequest> {
   const clientId = param(params, 'client_id') ?? 'movo-x';
   const client = dependencies.clients.get(clientId);
@@ -95,7 +93,6 @@ async function parseLaunchRequest(
   if (refresh !== undefined && refresh !== 'deny' && refresh !== 'allow') {
     throw new LaunchError('refresh must be "deny" or "allow".');
   }
-  const ehrShowsBanner = flag(param(params, 'banner')) ?? defaultEhrBanner;
   const mrn = patient.identifier?.find((identifier) =>
     identifier.type?.coding?.some((coding) => coding.code === 'MR'),
   );
@@ -113,10 +110,9 @@ async function parseLaunchRequest(
       .join(' · '),
     practitionerId,
     encounterId,
-    ehrShowsBanner,
     v1Only: flag(param(params, 'v1')) ?? false,
     options: {
-      needPatientBanner: !ehrShowsBanner,
+      needPatientBanner: flag(param(params, 'banner')) ?? true,
       tokenLifetimeSeconds,
       grant: parseLaunchGrant(param(params, 'grant'), param(params, 'grant_scopes')),
       refreshDenied: refresh === 'deny',
@@ -147,7 +143,7 @@ export async function handleLaunch(
   const params = new URL(request.url ?? '/', origin).searchParams;
   let launch: LaunchRequest;
   try {
-    launch = await parseLaunchRequest(dependencies, params, false);
+    launch = await parseLaunchRequest(dependencies, params);
   } catch (error) {
     if (!(error instanceof LaunchError)) throw error;
     launchErrorPage(response, error);
@@ -177,21 +173,19 @@ export async function handleChart(
   const params = new URL(request.url ?? '/', origin).searchParams;
   let launch: LaunchRequest;
   try {
-    launch = await parseLaunchRequest(dependencies, params, true);
+    launch = await parseLaunchRequest(dependencies, params);
   } catch (error) {
     if (!(error instanceof LaunchError)) throw error;
     launchErrorPage(response, error);
     return;
   }
-  // The frame launches with the banner setting this page actually shows.
-  const frameParams = new URLSearchParams(params);
-  frameParams.set('banner', launch.ehrShowsBanner ? '1' : '0');
-  const banner = launch.ehrShowsBanner
+  // The EHR draws its own patient banner when it tells the app it need not (banner=0).
+  const banner = !launch.options.needPatientBanner
     ? `<span class="patient" data-testid="ehr-patient-banner"><strong>${escapeHtml(launch.patientName)}</strong> ${escapeHtml(
         launch.patientDetails,
       )}</span>`
     : '';
-  const title = launch.ehrShowsBanner ? `Sandbox EHR — ${launch.patientName}` : 'Sandbox EHR';
+  const title = `Sandbox EHR — ${launch.patientName}`;
   // No sandbox attribute and no CSP: the embedded app must work as it would inside Epic or Oracle Health.
   sendHtml(
     response,
@@ -200,7 +194,7 @@ export async function handleChart(
       title,
       `<div class="chart">
 <header class="ehr"><h1>Sandbox EHR</h1>${banner}<a href="/ehr" style="margin-left:auto;color:#fff">Back to launcher</a></header>
-<iframe title="${escapeHtml(launch.client.name)}" src="/ehr/launch?${escapeHtml(frameParams.toString())}"></iframe>
+<iframe title="${escapeHtml(launch.client.name)}" src="/ehr/launch?${escapeHtml(params.toString())}"></iframe>
 </div>`,
       `<style>
   html, body { height: 100%; }

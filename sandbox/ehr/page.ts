@@ -30,9 +30,8 @@ export function ehrPage(): string {
     <div>
       <label for="banner">Patient banner</label>
       <select id="banner" name="banner">
-        <option value="">Default (frame: EHR shows it; new tab: app shows it)</option>
-        <option value="1">EHR shows its own banner (need_patient_banner: false)</option>
-        <option value="0">EHR shows no banner (need_patient_banner: true)</option>
+        <option value="1">The app shows it (need_patient_banner: true)</option>
+        <option value="0">The EHR shows its own (need_patient_banner: false)</option>
       </select>
     </div>
     <div>

@@ -258,7 +258,7 @@ describe('token', () => {
         patient: 'patient-adult-2',
         practitioner: 'practitioner-1',
         encounter: 'enc-adult-2-01',
-        banner: '1',
+        banner: '0',
       },
     });
     expect(tokens).toMatchObject({
@@ -273,9 +273,9 @@ describe('token', () => {
     const style = (await (await fetch(tokens.smart_style_url ?? '')).json()) as Record<string, string>;
     expect(style.color_highlight).toBe('#7a1f5c');
 
-    const withoutBanner = await ehrLaunch(sandbox);
-    expect(withoutBanner.need_patient_banner).toBe(true);
-    expect(withoutBanner.encounter).toBeUndefined();
+    const byDefault = await ehrLaunch(sandbox);
+    expect(byDefault.need_patient_banner).toBe(true);
+    expect(byDefault.encounter).toBeUndefined();
   });
 
   it('issues an id_token (RS256) that verifies against jwks_uri, with an absolute fhirUser', async () => {

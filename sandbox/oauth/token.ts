@@ -17,8 +17,13 @@ import { readForm, sendJson } from '../http.ts';
 import type { SigningKey } from './keys.ts';
 import { signIdToken } from './keys.ts';
 import { splitScopes } from './scopes.ts';
-import type { Authorization, AuthorizationStore } from './store.ts';
-import { OFFLINE_REFRESH_LIFETIME_MS, ONLINE_REFRESH_LIFETIME_MS, randomToken } from './store.ts';
+import type { Authorization, AuthorizationStore, FhirBase } from './store.ts';
+import {
+  DEFAULT_LAUNCH_OPTIONS,
+  OFFLINE_REFRESH_LIFETIME_MS,
+  ONLINE_REFRESH_LIFETIME_MS,
+  randomToken,
+} from './store.ts';
 
 export interface TokenDependencies {
   readonly clients: ReadonlyMap<string, RegisteredClient>;
@@ -240,6 +245,40 @@ async function refresh(
     if (issued.refreshToken) usedCode.refreshTokens.push(issued.refreshToken);
   }
   return issued.body;
+}
+
+/** The scope of `POST /ehr/test-token`: read and search of everything, nothing else. */
+export const TEST_TOKEN_SCOPE = 'user/*.rs';
+
+/**
+ * `POST /ehr/test-token`: a read-only token (`user/*.rs`, one hour) for end-to-end tests that check what the
+ * server holds without going through an app. The sandbox's data is synthetic and it listens on loopback only;
+ * the token cannot write.
+ */
+export function issueTestToken(store: AuthorizationStore, base: FhirBase): Record<string, unknown> {
+  const lifetimeSeconds = 3600;
+  const accessToken = randomToken();
+  const authorization: Authorization = {
+    clientId: 'sandbox-test',
+    base,
+    scopes: [TEST_TOKEN_SCOPE],
+    patientId: undefined,
+    encounterId: undefined,
+    practitionerId: 'practitioner-1',
+    options: { ...DEFAULT_LAUNCH_OPTIONS, tokenLifetimeSeconds: lifetimeSeconds },
+    nonce: undefined,
+  };
+  store.accessTokens.set(
+    accessToken,
+    { authorization, expiresAt: Date.now() + lifetimeSeconds * 1000 },
+    lifetimeSeconds * 1000,
+  );
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: lifetimeSeconds,
+    scope: TEST_TOKEN_SCOPE,
+  };
 }
 
 export async function handleToken(
