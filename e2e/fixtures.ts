@@ -1,14 +1,16 @@
 /**
- * Test fixtures. The normal case runs in a persistent browser context: like a clinician's browser profile, it
- * lets a cross-site iframe use sessionStorage (a fresh Playwright context is incognito-like and blocks it; the
- * blocked case has its own test with `browser.newContext()`).
+ * Test fixtures. The normal case runs in a persistent browser profile that allows third-party storage, as a
+ * clinician's browser does where the EHR embeds apps: a cross-site iframe can then use sessionStorage. Measured
+ * with Chromium 156 here: a fresh Playwright context AND a plain persistent profile both block it (SecurityError);
+ * the profile needs `cookie_controls_mode: 0`. The blocked case has its own test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, chromium, type BrowserContext, type FrameLocator, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './browser.ts';
 import { e2eEnvironment, type E2eEnvironment } from './env.ts';
+import { ehrLaunch } from '../sandbox/testing/smart-client.ts';
 
 export interface LaunchOptions {
   patient: string;
@@ -51,17 +53,35 @@ export interface Ehr {
   fhir<T>(path: string): Promise<T>;
 }
 
+/** A token of the test's own, from the sandbox's real OAuth flow (sandbox/testing/smart-client.ts). */
 async function serverToken(env: E2eEnvironment): Promise<string> {
-  const response = await fetch(`${env.sandboxOrigin}/ehr/test-token`, { method: 'POST' });
-  if (!response.ok) throw new Error(`sandbox test token: HTTP ${response.status}`);
-  const body = (await response.json()) as { access_token: string };
-  return body.access_token;
+  const sandbox = {
+    origin: env.sandboxOrigin,
+    fhirBaseUrl: env.fhirBaseUrl,
+    ehrUrl: `${env.sandboxOrigin}/ehr`,
+    close: () => Promise.resolve(),
+  };
+  const response = await ehrLaunch(sandbox, {
+    redirectUri: `${env.appOrigin}/index.html`,
+    scope: 'launch user/Patient.rs user/Observation.rs user/DocumentReference.rs user/Encounter.rs',
+  });
+  return response.access_token;
+}
+
+/** Chromium's "allow third-party cookies" setting, which also governs storage in cross-site frames. */
+export function allowThirdPartyStorage(profileDir: string): void {
+  mkdirSync(join(profileDir, 'Default'), { recursive: true });
+  writeFileSync(
+    join(profileDir, 'Default', 'Preferences'),
+    JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
+  );
 }
 
 export const test = base.extend<{ ehr: Ehr }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument.
   context: async ({}, use) => {
     const profile = mkdtempSync(join(tmpdir(), 'movo-x-e2e-'));
+    allowThirdPartyStorage(profile);
     const context: BrowserContext = await chromium.launchPersistentContext(profile, {
       executablePath: findChromium(),
       args: CHROMIUM_ARGS,
