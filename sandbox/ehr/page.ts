@@ -8,7 +8,8 @@ import { htmlPage } from '../http.ts';
 export const EHR_PAGE_SCRIPT_PATH = '/ehr/ehr.js';
 
 /** Served with a Content-Security-Policy that allows only this page's own script. */
-export const EHR_PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+export const EHR_PAGE_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 export function ehrPage(): string {
   return htmlPage(
