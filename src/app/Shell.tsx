@@ -50,25 +50,27 @@ export function Shell() {
     <div className="shell">
       <LaunchHeader />
       <GrantNotice />
-      <div role="tablist" aria-label="MOVO-X" className="tabs">
-        {TABS.map(({ id, label }) => (
-          <button
-            key={id}
-            id={`tab-${id}`}
-            type="button"
-            role="tab"
-            aria-selected={tab === id}
-            aria-controls={`panel-${id}`}
-            tabIndex={tab === id ? 0 : -1}
-            onClick={() => { setTab(id); }}
-            onKeyDown={onTabKeyDown}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
       {/* Both panels stay mounted: switching tabs never loses a half-written note or refetches. */}
       <main>
+        <div role="tablist" aria-label="MOVO-X" className="tabs">
+          {TABS.map(({ id, label }) => (
+            <button
+              key={id}
+              id={`tab-${id}`}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
+              onClick={() => {
+                setTab(id);
+              }}
+              onKeyDown={onTabKeyDown}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
         <section
           id="panel-observations"
           role="tabpanel"
