@@ -282,7 +282,7 @@ describe('ObservationsPanel: detail', () => {
     const { container } = renderWithSession(<ObservationsPanel chartSize={CHART} now={NOW} />);
     await userEvent.click(await screen.findByRole('button', { name: /Blood pressure/ }));
 
-    expect(screen.getByRole('heading', { name: 'Blood pressure' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Blood pressure' })).toBeInTheDocument();
     // 2 h and 30 h ago: the smallest range with two values is 7 days
     expect(screen.getByRole('button', { name: '7 days' })).toHaveAttribute('aria-pressed', 'true');
     const table = screen.getByRole('table', { name: 'Blood pressure: values' });
@@ -316,7 +316,7 @@ describe('ObservationsPanel: detail', () => {
     });
     renderWithSession(<ObservationsPanel chartSize={CHART} now={NOW} />);
     await userEvent.click(await screen.findByRole('button', { name: /Heart rate/ }));
-    const table = screen.getByRole('table', { name: 'Heart rate: values' });
+    const table = await screen.findByRole('table', { name: 'Heart rate: values' });
     const values = () =>
       within(table)
         .getAllByRole('row')
@@ -345,7 +345,7 @@ describe('ObservationsPanel: detail', () => {
     });
     renderWithSession(<ObservationsPanel chartSize={CHART} now={NOW} />);
     await userEvent.click(await screen.findByRole('button', { name: /Heart rate/ }));
-    expect(screen.getByRole('button', { name: '24 h' })).toHaveAttribute('aria-pressed', 'true');
+    expect(await screen.findByRole('button', { name: '24 h' })).toHaveAttribute('aria-pressed', 'true');
     expect(screen.getByText('Showing 1–2 of 2')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: '7 days' }));
     expect(screen.getByText('Showing 1–3 of 3')).toBeInTheDocument();
@@ -368,7 +368,7 @@ describe('ObservationsPanel: detail', () => {
     });
     renderWithSession(<ObservationsPanel chartSize={CHART} now={NOW} />);
     await userEvent.click(await screen.findByRole('button', { name: /Heart rate/ }));
-    const table = screen.getByRole('table', { name: 'Heart rate: values' });
+    const table = await screen.findByRole('table', { name: 'Heart rate: values' });
     expect(screen.getByText('Showing 1–100 of 250')).toBeInTheDocument();
     expect(within(table).getAllByRole('row')).toHaveLength(101);
     await userEvent.click(screen.getByRole('button', { name: 'Next 100' }));

@@ -2,18 +2,21 @@
  * The observations panel: overview ↔ detail (in-component navigation), with loading, error (retry), empty and
  * success states, load progress while the history streams in, and an error boundary per view.
  */
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { describeFhirError, type FhirError } from '../../../lib/fhir/errors.ts';
 import { useSession } from '../../../session/session.ts';
 import { useObservationHistory } from '../api/history.ts';
 import { PAGING_WARNINGS, type ObservationHistory } from '../api/paging.ts';
 import { buildOverview } from '../model/overview.ts';
-import { DetailView } from './DetailView.tsx';
 import { formatCount } from './labels.ts';
 import { OverviewView } from './OverviewView.tsx';
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx';
 import { PanelMessage } from './parts.tsx';
 import './observations.css';
+
+// The detail (tables, series building, then recharts and DOMPurify in their own chunks) is not needed for the
+// first clinical value: it loads when a clinician opens one.
+const DetailView = lazy(() => import('./DetailView.tsx').then((m) => ({ default: m.DetailView })));
 
 export const NO_ACCESS_MESSAGE = 'This EHR did not grant MOVO-X access to observations.';
 export const PARTIAL_ACCESS_MESSAGE =
@@ -174,6 +177,13 @@ function Detail({
     );
   }
   return (
-    <DetailView group={group} onBack={onBack} chartSize={chartSize} {...(now === undefined ? {} : { now })} />
+    <Suspense fallback={<PanelMessage>Loading…</PanelMessage>}>
+      <DetailView
+        group={group}
+        onBack={onBack}
+        chartSize={chartSize}
+        {...(now === undefined ? {} : { now })}
+      />
+    </Suspense>
   );
 }

@@ -67,7 +67,7 @@ function makeDot(showAll: boolean, colour: string) {
   };
 }
 
-function TrendTooltip({ active, payload, series }: TooltipContentProps & { series: Series }) {
+export function TrendTooltip({ active, payload, series }: TooltipContentProps & { series: Series }) {
   const datum = (payload[0]?.payload as ChartDatum | undefined) ?? undefined;
   if (!active || !datum) return null;
   const { point } = datum;
