@@ -3,11 +3,11 @@
  * vital signs and, on a schedule, lab panels. Values follow per-patient trends (a treated hypertensive's blood
  * pressure falls over the years) with seeded noise, so charts look like real follow-up rather than static noise.
  */
-import type { Encounter, Observation, Patient, Practitioner } from '@medplum/fhirtypes';
+import type { Patient, Practitioner } from '@medplum/fhirtypes';
 import type { LabKey, QuantityDefinition, VitalKey } from './codes.ts';
 import { IDENTIFIER_TYPE, LABS, MRN_SYSTEM, PANELS, SMOKING_ANSWERS, VITALS } from './codes.ts';
 import type { EncounterSpec } from './factory.ts';
-import { DAY, HOUR, MINUTE, ObservationWriter, encounter, isoDateTime } from './factory.ts';
+import { DAY, HOUR, MINUTE, ObservationWriter, isoDateTime } from './factory.ts';
 import type { SeededRandom } from './random.ts';
 
 /** A value that moves linearly from `start` (first visit) to `end` (last visit), plus normal noise. */
@@ -191,13 +191,4 @@ export function outpatientHistory(
   });
 
   return { patient, encounters, writer };
-}
-
-export function encounterResources(history: PatientHistory): Encounter[] {
-  return history.encounters.map(encounter);
-}
-
-/** The observations of a history, in the order they were written. */
-export function observationsOf(history: PatientHistory): Observation[] {
-  return history.writer.observations;
 }

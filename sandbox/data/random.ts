@@ -26,18 +26,6 @@ export class SeededRandom {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  between(min: number, max: number): number {
-    return min + this.next() * (max - min);
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly [T, ...T[]]): T {
-    return items[Math.floor(this.next() * items.length)] ?? items[0];
-  }
-
   /** Normally distributed (Box-Muller), mean 0 and standard deviation 1. */
   normal(): number {
     if (this.spareNormal !== undefined) {

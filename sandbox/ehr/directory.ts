@@ -38,6 +38,13 @@ export function displayName(names: readonly HumanName[] | undefined): string {
     .join(' ');
 }
 
+/** The patient's MRN: the identifier typed v2-0203 `MR`. */
+export function medicalRecordNumber(patient: Patient): string | undefined {
+  return patient.identifier?.find((identifier) =>
+    identifier.type?.coding?.some((coding) => coding.code === 'MR'),
+  )?.value;
+}
+
 export class EhrDirectory {
   constructor(private readonly repository: IndexedRepository) {}
 
@@ -92,9 +99,7 @@ export class EhrDirectory {
           name: displayName(patient.name),
           birthDate: patient.birthDate,
           gender: patient.gender,
-          mrn: patient.identifier?.find((identifier) =>
-            identifier.type?.coding?.some((coding) => coding.code === 'MR'),
-          )?.value,
+          mrn: medicalRecordNumber(patient),
           observationCount: await this.observationCount(id),
         };
       }),

@@ -15,7 +15,7 @@ import { parseLaunchGrant } from '../oauth/scopes.ts';
 import type { AuthorizationStore, FhirBase, LaunchOptions } from '../oauth/store.ts';
 import { DEFAULT_TOKEN_LIFETIME_S } from '../oauth/store.ts';
 import type { EhrDirectory } from './directory.ts';
-import { displayName } from './directory.ts';
+import { displayName, medicalRecordNumber } from './directory.ts';
 
 export interface LaunchDependencies {
   readonly clients: ReadonlyMap<string, RegisteredClient>;
@@ -93,19 +93,13 @@ async function parseLaunchRequest(
   if (refresh !== undefined && refresh !== 'deny' && refresh !== 'allow') {
     throw new LaunchError('refresh must be "deny" or "allow".');
   }
-  const mrn = patient.identifier?.find((identifier) =>
-    identifier.type?.coding?.some((coding) => coding.code === 'MR'),
-  );
+  const mrn = medicalRecordNumber(patient);
   return {
     client,
     launchUrl,
     patientId,
     patientName: displayName(patient.name),
-    patientDetails: [
-      patient.birthDate && `DOB ${patient.birthDate}`,
-      patient.gender,
-      mrn?.value && `MRN ${mrn.value}`,
-    ]
+    patientDetails: [patient.birthDate && `DOB ${patient.birthDate}`, patient.gender, mrn && `MRN ${mrn}`]
       .filter(Boolean)
       .join(' · '),
     practitionerId,

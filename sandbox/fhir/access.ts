@@ -15,6 +15,7 @@ import { getSearchParameters } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Permission, ResourceScope } from '../oauth/scopes.ts';
 import { coveringScopes } from '../oauth/scopes.ts';
+import { patientIdOf } from './search-index.ts';
 
 export interface AccessContext {
   readonly scopes: readonly string[];
@@ -34,15 +35,6 @@ const ALLOWED: AccessDecision = { allowed: true };
 /** Types in the patient compartment: the Patient itself and anything searchable by `patient`. */
 export function inPatientCompartment(resourceType: string): boolean {
   return resourceType === 'Patient' || getSearchParameters(resourceType)?.patient !== undefined;
-}
-
-export function patientOf(resource: Resource): string | undefined {
-  if (resource.resourceType === 'Patient') return resource.id;
-  const record = resource as unknown as Record<string, { reference?: unknown } | undefined>;
-  const reference = record.subject?.reference ?? record.patient?.reference;
-  return typeof reference === 'string' && reference.startsWith('Patient/')
-    ? reference.slice('Patient/'.length)
-    : undefined;
 }
 
 interface CategoryFilter {
@@ -102,7 +94,7 @@ export function checkResource(
     };
   }
   const compartment = inPatientCompartment(resource.resourceType);
-  const owner = patientOf(resource);
+  const owner = patientIdOf(resource);
   for (const scope of covering) {
     if (
       scope.context === 'patient' &&

@@ -9,7 +9,7 @@ import { getSearchParameters, getStatus, isResourceType, normalizeOperationOutco
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
 import { HttpError, mediaType, readBody, send } from '../http.ts';
-import type { AccessToken, AuthorizationStore, FhirBase } from '../oauth/store.ts';
+import type { Authorization, AuthorizationStore, FhirBase } from '../oauth/store.ts';
 import type { AccessContext } from './access.ts';
 import { checkResource, planSearch } from './access.ts';
 import { capabilityStatement } from './capability.ts';
@@ -112,7 +112,7 @@ function versionHeaders(base: FhirBase, resource: Resource): Record<string, stri
 }
 
 /** RFC 6750 §3: a missing, unknown or expired token answers 401 with a WWW-Authenticate challenge. */
-function authenticate(api: FhirApi, request: IncomingMessage, base: FhirBase): AccessToken {
+function authenticate(api: FhirApi, request: IncomingMessage, base: FhirBase): Authorization {
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) {
@@ -128,8 +128,7 @@ function authenticate(api: FhirApi, request: IncomingMessage, base: FhirBase): A
   }
   if (found === 'expired') invalid('The access token has expired.');
   if (!found) invalid('The access token is not valid.');
-  if (found.value.authorization.base.url !== base.url)
-    invalid(`The access token was issued for ${found.value.authorization.base.url}.`);
+  if (found.value.base.url !== base.url) invalid(`The access token was issued for ${found.value.base.url}.`);
   return found.value;
 }
 
@@ -309,8 +308,8 @@ async function handleResourceRequest(
   }
   const token = authenticate(api, request, context.base);
   const access: AccessContext = {
-    scopes: token.authorization.scopes,
-    patientId: token.authorization.patientId,
+    scopes: token.scopes,
+    patientId: token.patientId,
   };
 
   const found = api.router.find(method, context.path);

@@ -118,18 +118,21 @@ function referenceOf(value: unknown): string | undefined {
   return typeof reference === 'string' ? reference : undefined;
 }
 
-/** `Patient/x`, `x` or `https://host/fhir/Patient/x` → `x` for a reference to `type`. */
-export function idFromReference(value: string, type: string): string | undefined {
-  if (!value.includes('/')) return value;
-  const parts = value.split('/');
-  const id = parts[parts.length - 1];
-  const valueType = parts[parts.length - 2];
-  return valueType === type && id ? id : undefined;
+function subjectOf(resource: Resource): string | undefined {
+  const record = resource as unknown as Record<string, unknown>;
+  return referenceOf(record.subject) ?? referenceOf(record.patient);
+}
+
+/** The patient whose compartment a resource is in: the Patient itself, or its `subject` / `patient` Patient. */
+export function patientIdOf(resource: Resource): string | undefined {
+  if (resource.resourceType === 'Patient') return resource.id;
+  const subject = subjectOf(resource);
+  return subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
 }
 
 function extract(resource: Resource & { id: string }): IndexEntry {
   const record = resource as unknown as Record<string, unknown>;
-  const subject = referenceOf(record.subject) ?? referenceOf(record.patient);
+  const subject = subjectOf(resource);
   const tokens = new Map<string, TokenCoding[]>();
   for (const [parameter, element] of Object.entries(TOKEN_PARAMETERS[resource.resourceType] ?? {})) {
     tokens.set(parameter, codingsOf(record[element]));
@@ -145,12 +148,7 @@ function extract(resource: Resource & { id: string }): IndexEntry {
   else encounter = referenceOf(record.encounter);
   return {
     resource,
-    patientId:
-      resource.resourceType === 'Patient'
-        ? resource.id
-        : subject?.startsWith('Patient/')
-          ? subject.slice('Patient/'.length)
-          : undefined,
+    patientId: patientIdOf(resource),
     subject,
     encounter,
     tokens,

@@ -5,11 +5,6 @@
  */
 import type { FhirBase } from './store.ts';
 
-export interface AuthorizationEndpoints {
-  /** `http://127.0.0.1:PORT` as the client reached the sandbox. */
-  readonly origin: string;
-}
-
 export const AUTHORIZE_PATH = '/auth/authorize';
 export const TOKEN_PATH = '/auth/token';
 export const JWKS_PATH = '/auth/jwks';

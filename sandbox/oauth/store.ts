@@ -67,11 +67,6 @@ export interface PendingCode {
   readonly codeChallenge: string;
 }
 
-export interface AccessToken {
-  readonly authorization: Authorization;
-  readonly expiresAt: number;
-}
-
 interface Expiring<T> {
   readonly value: T;
   readonly expiresAt: number;
@@ -126,7 +121,7 @@ export interface RefreshToken {
 export class AuthorizationStore {
   readonly launches = new ExpiringMap<LaunchContext>();
   readonly codes = new ExpiringMap<PendingCode>();
-  readonly accessTokens = new ExpiringMap<AccessToken>();
+  readonly accessTokens = new ExpiringMap<Authorization>();
   readonly refreshTokens = new ExpiringMap<RefreshToken>();
   /** Codes already exchanged → the tokens issued from them (RFC 6749 §4.1.2: revoke them if the code comes back). */
   readonly usedCodes = new ExpiringMap<{ accessTokens: string[]; refreshTokens: string[] }>();

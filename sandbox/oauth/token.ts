@@ -105,11 +105,7 @@ async function issueTokens(
   const { store } = dependencies;
   const lifetime = authorization.options.tokenLifetimeSeconds;
   const accessToken = randomToken();
-  store.accessTokens.set(
-    accessToken,
-    { authorization, expiresAt: Date.now() + lifetime * 1000 },
-    lifetime * 1000,
-  );
+  store.accessTokens.set(accessToken, authorization, lifetime * 1000);
 
   const scopes = authorization.scopes;
   let refreshToken: string | undefined;
@@ -268,11 +264,7 @@ export function issueTestToken(store: AuthorizationStore, base: FhirBase): Recor
     options: { ...DEFAULT_LAUNCH_OPTIONS, tokenLifetimeSeconds: lifetimeSeconds },
     nonce: undefined,
   };
-  store.accessTokens.set(
-    accessToken,
-    { authorization, expiresAt: Date.now() + lifetimeSeconds * 1000 },
-    lifetimeSeconds * 1000,
-  );
+  store.accessTokens.set(accessToken, authorization, lifetimeSeconds * 1000);
   return {
     access_token: accessToken,
     token_type: 'Bearer',
