@@ -98,7 +98,23 @@ export async function mapInSlices(
   return views;
 }
 
-const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Yields to the event loop so input and paint can run between slices. `scheduler.yield()` where available
+ * (Chromium); otherwise a MessageChannel message, which, unlike setTimeout, background tabs do not throttle to
+ * one per second.
+ */
+function defaultYield(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
 
 export type NextStep =
   | { readonly kind: 'follow'; readonly url: string }

@@ -2,12 +2,13 @@
  * The observations panel: overview ↔ detail (in-component navigation), with loading, error (retry), empty and
  * success states, load progress while the history streams in, and an error boundary per view.
  */
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { describeFhirError, type FhirError } from '../../../lib/fhir/errors.ts';
 import { useSession } from '../../../session/session.ts';
 import { useObservationHistory } from '../api/history.ts';
 import { PAGING_WARNINGS, type ObservationHistory } from '../api/paging.ts';
 import { buildOverview } from '../model/overview.ts';
+import { loadUcumConverter } from '../model/ucumConverter.ts';
 import { formatCount } from './labels.ts';
 import { OverviewView } from './OverviewView.tsx';
 import { PanelErrorBoundary } from './PanelErrorBoundary.tsx';
@@ -62,6 +63,11 @@ function HistoryPanel({ chartSize, now }: ObservationsPanelProps) {
   const query = useObservationHistory();
   const [screen, setScreen] = useState<Screen>({ kind: 'overview' });
   const retry = () => void query.refetch();
+  const loaded = query.data !== undefined && query.fetchStatus === 'idle';
+  useEffect(() => {
+    if (!loaded) return undefined;
+    return prefetchWhenIdle(() => void loadUcumConverter().catch(() => undefined));
+  }, [loaded]);
 
   if (query.isPending) {
     return (
@@ -131,6 +137,23 @@ function HistoryPanel({ chartSize, now }: ObservationsPanelProps) {
       )}
     </>
   );
+}
+
+/**
+ * Unit conversion is only needed in the detail view: fetch its chunk once the history has loaded and the browser is
+ * idle, so that opening a detail does not wait for it.
+ */
+function prefetchWhenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(task, { timeout: 5_000 });
+    return () => {
+      cancelIdleCallback(id);
+    };
+  }
+  const id = setTimeout(task, 1_000);
+  return () => {
+    clearTimeout(id);
+  };
 }
 
 function Progress({ history, loading }: { history: ObservationHistory; loading: boolean }) {
