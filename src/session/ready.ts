@@ -80,6 +80,9 @@ export async function startSession(): Promise<SessionStart> {
     // storage blocked: ready() below fails with a clear message
   }
   if (powerChart) isolatePowerChartSessions();
+  // A public client names itself when refreshing (RFC 6749 §3.2.1); servers that identify the client by the
+  // refresh token alone ignore it, and stricter ones (the sandbox, some EHRs) refuse a refresh without it.
+  (FHIR.oauth2.settings as { refreshTokenWithClientId?: boolean }).refreshTokenWithClientId = true;
   // Both in parallel: the configuration is not on the critical path of the code exchange.
   const registrationsPromise = loadRegistrations();
   const [client, registrations] = await Promise.allSettled([FHIR.oauth2.ready(), registrationsPromise]);
