@@ -65,6 +65,10 @@ export function DetailView({ group, onBack, chartSize, now: fixedNow }: Props) {
   const [range, setRange] = useState<TimeRange>(() =>
     defaultRange(series[0]?.points.map((p) => p.time) ?? group.views.map((v) => v.effective.sortTime), now),
   );
+  const otherRows = useMemo(
+    () => others.filter((v) => inRange(v.effective.sortTime, range, now)).map(viewRow),
+    [others, range, now],
+  );
   const narrative = group.views.find((v) => v.narrativeHtml !== undefined);
 
   return (
@@ -104,7 +108,7 @@ export function DetailView({ group, onBack, chartSize, now: fixedNow }: Props) {
           caption={
             series.length > 0 ? `${group.concept.label}: other values` : `${group.concept.label}: all values`
           }
-          rows={others.filter((v) => inRange(v.effective.sortTime, range, now)).map(viewRow)}
+          rows={otherRows}
         />
       )}
 
@@ -142,6 +146,7 @@ function SeriesBlock({
       ),
     [points],
   );
+  const datedCount = useMemo(() => points.filter((p) => p.time !== undefined).length, [points]);
   const title = several && series.unit !== undefined ? `${series.label} (${series.unit})` : series.label;
   return (
     <section className="obs-series" aria-label={title}>
@@ -160,7 +165,7 @@ function SeriesBlock({
         ) : (
           <p className="obs-muted">Too few values in this time range to draw a trend.</p>
         )}
-        {drawn.length < points.filter((p) => p.time !== undefined).length && (
+        {drawn.length < datedCount && (
           <p className="obs-muted obs-small">
             Chart drawn from {formatCount(drawn.length)} of {formatCount(points.length)} values (extremes and
             abnormal values kept); the table lists every value.

@@ -2,7 +2,7 @@
  * Every value of a series in the chosen time range: the chart's accessible alternative. Sortable by date
  * (a button in the header, aria-sort) and paginated so that 30,000 rows never render at once.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { SeriesPoint } from '../model/series.ts';
 import { formatCount } from './labels.ts';
 import { FlagMark, StatusBadge, TableScroll } from './parts.tsx';
@@ -35,12 +35,12 @@ function sortRows(rows: readonly ValueRow[], order: Order): ValueRow[] {
 export function ValuesTable({ caption, rows }: { caption: string; rows: readonly ValueRow[] }) {
   const [order, setOrder] = useState<Order>('descending');
   const [page, setPage] = useState(0);
-  const sorted = sortRows(rows, order);
+  const sorted = useMemo(() => sortRows(rows, order), [rows, order]);
   const pages = Math.max(1, Math.ceil(sorted.length / ROWS_PER_PAGE));
   const current = Math.min(page, pages - 1);
   const start = current * ROWS_PER_PAGE;
   const visible = sorted.slice(start, start + ROWS_PER_PAGE);
-  const showRange = rows.some((r) => r.referenceRangeText !== undefined);
+  const showRange = useMemo(() => rows.some((r) => r.referenceRangeText !== undefined), [rows]);
 
   return (
     <div className="obs-values">
