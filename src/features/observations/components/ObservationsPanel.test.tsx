@@ -293,10 +293,13 @@ describe('ObservationsPanel: detail', () => {
     ]);
     expect(rows[0]).toHaveTextContent('Amended');
 
-    // the lazy recharts chunk draws both lines
-    await waitFor(() => {
-      expect(container.querySelectorAll('.recharts-line')).toHaveLength(2);
-    });
+    // The lazy recharts chunk draws both lines (its first import can take seconds on a busy machine).
+    await waitFor(
+      () => {
+        expect(container.querySelectorAll('.recharts-line')).toHaveLength(2);
+      },
+      { timeout: 10_000 },
+    );
 
     await userEvent.click(screen.getByRole('button', { name: '← Back to overview' }));
     await userEvent.click(screen.getByRole('button', { name: /Heart rate/ }));
@@ -388,7 +391,9 @@ describe('ObservationsPanel: detail', () => {
     });
     renderWithSession(<ObservationsPanel chartSize={CHART} now={NOW} />);
     await userEvent.click(await screen.findByRole('button', { name: /Glucose/ }));
-    expect(await screen.findByText('2 values converted from mmol/L to mg/dL')).toBeInTheDocument();
+    expect(
+      await screen.findByText('2 values converted from mmol/L to mg/dL', undefined, { timeout: 10_000 }),
+    ).toBeInTheDocument();
     const table = screen.getByRole('table', { name: 'Glucose: values' });
     const cells = within(table)
       .getAllByRole('row')
@@ -418,7 +423,7 @@ describe('ObservationsPanel: detail', () => {
     });
     const { container } = renderWithSession(<ObservationsPanel chartSize={CHART} now={NOW} />);
     await userEvent.click(await screen.findByRole('button', { name: /Glucose/ }));
-    const narrative = await screen.findByRole('region', { name: /Report text/ });
+    const narrative = await screen.findByRole('region', { name: /Report text/ }, { timeout: 10_000 });
     expect(narrative).toHaveTextContent('Specimen haemolysed');
     expect(container.querySelector('script, img, [onerror]')).toBeNull();
   });
