@@ -14,6 +14,7 @@ export default tseslint.config(
       'playwright-report/',
       'tools/webcrypto-shim/',
       'bench-results/',
+      '.cache/',
     ],
   },
   js.configs.recommended,
