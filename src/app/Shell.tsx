@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { LaunchHeader } from '../features/patient/index.ts';
+import { LaunchHeader, useClinicianName } from '../features/patient/index.ts';
 import { ObservationsPanel, useClinicalSnippets } from '../features/observations/index.ts';
 import { NotesPanel } from '../features/notes/index.ts';
 import { useSession } from '../session/session.ts';
@@ -30,6 +30,7 @@ export function Shell() {
   const session = useSession();
   const [tab, setTab] = useState<Tab>('observations');
   const snippets = useClinicalSnippets();
+  const clinicianName = useClinicianName();
   useProactiveRefresh(session.client, session.capabilities.canRefresh);
   useEffect(() => {
     if (session.styleUrl) void applyEhrStyle(session.styleUrl);
@@ -80,7 +81,7 @@ export function Shell() {
           <ObservationsPanel />
         </section>
         <section id="panel-notes" role="tabpanel" aria-labelledby="tab-notes" hidden={tab !== 'notes'}>
-          <NotesPanel snippets={snippets} />
+          <NotesPanel snippets={snippets} authorName={clinicianName} />
         </section>
       </main>
       <SessionEndedDialog />

@@ -1,1 +1,2 @@
 export { LaunchHeader } from './components/LaunchHeader.tsx';
+export { useClinicianName } from './api/useClinicianName.ts';

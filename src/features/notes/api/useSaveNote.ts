@@ -25,6 +25,8 @@ export interface UseSaveNoteOptions {
   /** Where the draft lives; removed from it once the EHR confirmed the note. */
   readonly drafts: DraftStore;
   readonly retryPolicy?: RetryPolicy;
+  /** The signed-in clinician's name, written as the author's display. */
+  readonly authorName?: string | undefined;
 }
 
 /** The save a draft whose last attempt may have reached the EHR must begin by looking for it. */
@@ -32,7 +34,7 @@ export function outcomeMayBeKnownToServer(draft: Pick<NoteDraft, 'lastSave'>): b
   return draft.lastSave === 'outcome-unknown' || draft.lastSave === 'sending';
 }
 
-export function useSaveNote({ drafts, retryPolicy = DEFAULT_RETRY_POLICY }: UseSaveNoteOptions) {
+export function useSaveNote({ drafts, retryPolicy = DEFAULT_RETRY_POLICY, authorName }: UseSaveNoteOptions) {
   const session = useSession();
   const queryClient = useQueryClient();
   return useMutation<NoteFiled, FhirError, SaveNoteVariables>({
@@ -47,6 +49,7 @@ export function useSaveNote({ drafts, retryPolicy = DEFAULT_RETRY_POLICY }: UseS
       const resource = buildNoteDocumentReference({
         patientId: session.identity.patientId,
         practitionerRef: session.fhirUser,
+        practitionerName: authorName,
         encounterId: session.encounterId,
         noteType: draft.noteType,
         title: draft.title,

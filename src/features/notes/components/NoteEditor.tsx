@@ -178,9 +178,11 @@ function SaveError({
 export function NoteEditor({
   snippets,
   retryPolicy = DEFAULT_RETRY_POLICY,
+  authorName,
 }: {
   snippets: readonly NoteSnippet[];
   retryPolicy?: RetryPolicy | undefined;
+  authorName?: string | undefined;
 }) {
   const session = useSession();
   const store = useDraftStore();
@@ -211,7 +213,7 @@ export function NoteEditor({
   );
   const drafts = useNoteDraft(draftKey, store, defaults);
   const { draft } = drafts;
-  const save = useSaveNote({ drafts: store, retryPolicy });
+  const save = useSaveNote({ drafts: store, retryPolicy, authorName });
 
   const [ui, setUi] = useState<SaveUi>({ state: 'idle' });
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);

@@ -10,13 +10,15 @@ export interface NotesPanelProps {
   readonly snippets: readonly NoteSnippet[];
   /** Automatic retries of a save whose outcome is unknown; tests shorten the backoff. */
   readonly retryPolicy?: RetryPolicy;
+  /** The signed-in clinician's name (from the app's session header), written as the note's author display. */
+  readonly authorName?: string | undefined;
 }
 
-export function NotesPanel({ snippets, retryPolicy }: NotesPanelProps) {
+export function NotesPanel({ snippets, retryPolicy, authorName }: NotesPanelProps) {
   return (
     <div className="notes-panel">
       <NotesErrorBoundary title="The note editor">
-        <NoteEditor snippets={snippets} retryPolicy={retryPolicy} />
+        <NoteEditor snippets={snippets} retryPolicy={retryPolicy} authorName={authorName} />
       </NotesErrorBoundary>
       <section className="notes-section" aria-labelledby="notes-list-heading">
         <h3 id="notes-list-heading">Clinical notes</h3>

@@ -68,6 +68,12 @@ describe('buildNoteDocumentReference', () => {
     expect(NOTE_CONTENT_TYPE).toBe('text/plain; charset=utf-8');
   });
 
+  it('names the author by reference and, when known, by display (lists show author.display)', () => {
+    expect(buildNoteDocumentReference(input({ practitionerName: 'Omar Haddad' })).author).toEqual([
+      { reference: 'Practitioner/practitioner-1', display: 'Omar Haddad' },
+    ]);
+  });
+
   it('has exactly one author, one type coding, one content and at most one encounter', () => {
     const note = buildNoteDocumentReference(input());
     expect(note.author).toHaveLength(1);

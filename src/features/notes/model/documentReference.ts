@@ -32,6 +32,8 @@ export interface NoteInput {
   readonly patientId: string;
   /** The signed-in clinician as a relative reference (`Practitioner/123`), from the id_token's `fhirUser`. */
   readonly practitionerRef: string;
+  /** The clinician's name, so that lists which show `author.display` name them (many do not resolve references). */
+  readonly practitionerName?: string | undefined;
   /** The encounter in the launch context, when there is one. */
   readonly encounterId?: string | undefined;
   readonly noteType: NoteTypeOption;
@@ -80,7 +82,12 @@ export function buildNoteDocumentReference(input: NoteInput): DocumentReference 
     subject: { reference: `Patient/${input.patientId}` },
     // US Core: `date` is when the note was written; `context.period` the clinical time it documents.
     date: now,
-    author: [{ reference: input.practitionerRef }],
+    author: [
+      {
+        reference: input.practitionerRef,
+        ...(input.practitionerName ? { display: input.practitionerName } : {}),
+      },
+    ],
     description: title,
     content: [
       {
