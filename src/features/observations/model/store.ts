@@ -20,15 +20,23 @@ export interface ObservationStore {
   /** Views kept (entered-in-error and duplicates are not). */
   readonly count: number;
   readonly unreadable: number;
-  readonly seenIds: ReadonlySet<string>;
+  /**
+   * Ids seen so far, one set per merged page: a persistent structure (a merge adds a set and copies nothing), so
+   * that merging stays O(page) however long the history, and merging into an older store stays correct.
+   */
+  readonly seenIds: readonly ReadonlySet<string>[];
 }
 
 export const EMPTY_STORE: ObservationStore = {
   groups: new Map(),
   count: 0,
   unreadable: 0,
-  seenIds: new Set(),
+  seenIds: [],
 };
+
+function seen(store: ObservationStore, id: string): boolean {
+  return store.seenIds.some((ids) => ids.has(id));
+}
 
 export function groupKeyOf(view: ObservationView): string {
   const id = view.concept.known?.id;
@@ -49,17 +57,16 @@ export interface MergeResult {
 
 /** Adds a page of views. Views whose id is already present are skipped (paging that shifted under insertions). */
 export function mergeViews(store: ObservationStore, views: readonly ObservationView[]): MergeResult {
-  // Copied, not shared, so that merging into an older store stays correct (about 1 ms per 1,000-entry page).
-  const seenIds = new Set(store.seenIds);
+  const pageIds = new Set<string>();
   const incoming = new Map<string, ObservationView[]>();
   let duplicates = 0;
   let unreadable = 0;
   for (const view of views) {
-    if (seenIds.has(view.id)) {
+    if (pageIds.has(view.id) || seen(store, view.id)) {
       duplicates++;
       continue;
     }
-    seenIds.add(view.id);
+    pageIds.add(view.id);
     if (view.value.kind === 'unreadable') unreadable++;
     const key = groupKeyOf(view);
     const list = incoming.get(key);
@@ -84,7 +91,12 @@ export function mergeViews(store: ObservationStore, views: readonly ObservationV
     });
   }
   return {
-    store: { groups, count: store.count + added, unreadable: store.unreadable + unreadable, seenIds },
+    store: {
+      groups,
+      count: store.count + added,
+      unreadable: store.unreadable + unreadable,
+      seenIds: [...store.seenIds, pageIds],
+    },
     duplicates,
   };
 }
