@@ -1,7 +1,7 @@
 /** The notes feature as the app shows it: the editor above the patient's notes, each with its own error boundary. */
 import type { RetryPolicy } from '../model/retryPolicy.ts';
 import { NoteEditor, type NoteSnippet } from './NoteEditor.tsx';
-import { NotesErrorBoundary } from './NotesErrorBoundary.tsx';
+import { PanelErrorBoundary } from '../../../components/PanelErrorBoundary.tsx';
 import { NotesList } from './NotesList.tsx';
 import './notes.css';
 
@@ -17,14 +17,14 @@ export interface NotesPanelProps {
 export function NotesPanel({ snippets, retryPolicy, authorName }: NotesPanelProps) {
   return (
     <div className="notes-panel">
-      <NotesErrorBoundary title="The note editor">
+      <PanelErrorBoundary name="the note editor" reassurance="Any draft is kept.">
         <NoteEditor snippets={snippets} retryPolicy={retryPolicy} authorName={authorName} />
-      </NotesErrorBoundary>
+      </PanelErrorBoundary>
       <section className="notes-section" aria-labelledby="notes-list-heading">
         <h3 id="notes-list-heading">Clinical notes</h3>
-        <NotesErrorBoundary title="The notes list">
+        <PanelErrorBoundary name="the notes list">
           <NotesList />
-        </NotesErrorBoundary>
+        </PanelErrorBoundary>
       </section>
     </div>
   );

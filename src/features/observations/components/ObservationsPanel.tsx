@@ -11,7 +11,7 @@ import { buildOverview } from '../model/overview.ts';
 import { loadUcumConverter } from '../model/ucumConverter.ts';
 import { formatCount } from './labels.ts';
 import { OverviewView } from './OverviewView.tsx';
-import { PanelErrorBoundary } from './PanelErrorBoundary.tsx';
+import { PanelErrorBoundary } from '../../../components/PanelErrorBoundary.tsx';
 import { PanelMessage } from './parts.tsx';
 import './observations.css';
 

@@ -1,15 +1,23 @@
 /**
  * Keeps a render crash inside one panel: the rest of the page stays usable (bulletproof-react's per-route
- * boundaries; React docs "Catching rendering errors with an error boundary"). FHIR-agnostic.
+ * boundaries; React docs "Catching rendering errors with an error boundary"). "Try again" also resets failed
+ * react-query queries below it (TanStack Query's QueryErrorResetBoundary), so a retry refetches. FHIR-agnostic.
  */
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { QueryErrorResetBoundary } from '@tanstack/react-query';
 
 interface Props {
   readonly children: ReactNode;
   /** What failed, for the message ("the observation overview"). */
   readonly name: string;
+  /** A sentence added to the message, e.g. "Any draft is kept." */
+  readonly reassurance?: string;
   /** Changing any of these clears the error (navigating away and back retries the render). */
   readonly resetKeys?: readonly unknown[];
+}
+
+interface BoundaryProps extends Props {
+  readonly onReset: () => void;
 }
 
 interface State {
@@ -17,14 +25,14 @@ interface State {
   readonly resetKeys: readonly unknown[] | undefined;
 }
 
-export class PanelErrorBoundary extends Component<Props, State> {
+class Boundary extends Component<BoundaryProps, State> {
   override state: State = { error: undefined, resetKeys: this.props.resetKeys };
 
   static getDerivedStateFromError(error: unknown): Partial<State> {
     return { error: error instanceof Error ? error : new Error(String(error)) };
   }
 
-  static getDerivedStateFromProps(props: Props, state: State): Partial<State> | null {
+  static getDerivedStateFromProps(props: BoundaryProps, state: State): Partial<State> | null {
     const changed =
       props.resetKeys !== undefined &&
       (state.resetKeys === undefined ||
@@ -40,11 +48,15 @@ export class PanelErrorBoundary extends Component<Props, State> {
   override render(): ReactNode {
     if (!this.state.error) return this.props.children;
     return (
-      <div role="alert" className="obs-panel-error">
-        <p>Something went wrong while showing {this.props.name}. The rest of MOVO-X still works.</p>
+      <div role="alert" className="panel-error">
+        <p>
+          Something went wrong while showing {this.props.name}. The rest of MOVO-X still works.
+          {this.props.reassurance ? ` ${this.props.reassurance}` : ''}
+        </p>
         <button
           type="button"
           onClick={() => {
+            this.props.onReset();
             this.setState({ error: undefined });
           }}
         >
@@ -53,4 +65,12 @@ export class PanelErrorBoundary extends Component<Props, State> {
       </div>
     );
   }
+}
+
+export function PanelErrorBoundary(props: Props) {
+  return (
+    <QueryErrorResetBoundary>
+      {({ reset }) => <Boundary {...props} onReset={reset} />}
+    </QueryErrorResetBoundary>
+  );
 }
