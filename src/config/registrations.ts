@@ -96,6 +96,17 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return `${path}: ${issue.message}`;
 }
 
+/**
+ * Reads and validates the deployment's registrations. Same mode and credentials as the pages'
+ * `<link rel=preload as=fetch crossorigin>`, so the preloaded response is reused rather than fetched again.
+ */
+export async function fetchRegistrations(): Promise<RegistrationsFile> {
+  const response = await fetch(REGISTRATIONS_PATH, { credentials: 'same-origin' });
+  if (!response.ok)
+    throw new ConfigurationError(`The EHR registration file could not be loaded (HTTP ${response.status}).`);
+  return parseRegistrations(await response.json());
+}
+
 /** Validates parsed JSON; the error names every broken field by its path ("registrations.1.clientId: ..."). */
 export function parseRegistrations(json: unknown): RegistrationsFile {
   const result = v.safeParse(registrationsFileSchema, json);

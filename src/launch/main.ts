@@ -5,20 +5,11 @@
  */
 import FHIR from 'fhirclient';
 import './launch.css';
-import { parseRegistrations, REGISTRATIONS_PATH, type Registration } from '../config/registrations.ts';
+import { fetchRegistrations, type Registration } from '../config/registrations.ts';
 import { decideLaunch, isPowerChart, redirectUriFor, sessionStorageAvailable } from './decide.ts';
 import { scopesFor, versionFromCapabilities, type LaunchKind, type ScopeVersion } from './scopes.ts';
 import { isolatePowerChartSessions, POWERCHART_FLAG } from '../session/powerchart.ts';
 import * as view from './view.ts';
-
-async function loadRegistrations(): Promise<readonly Registration[]> {
-  // Same mode and credentials as the <link rel=preload as=fetch crossorigin> in launch.html, so the preloaded
-  // response is reused rather than fetched again.
-  const response = await fetch(REGISTRATIONS_PATH, { credentials: 'same-origin' });
-  if (!response.ok)
-    throw new Error(`The EHR registration file could not be loaded (HTTP ${response.status}).`);
-  return parseRegistrations(await response.json()).registrations;
-}
 
 async function scopeVersion(registration: Registration): Promise<ScopeVersion> {
   if (registration.scopeVersion !== 'discover') return registration.scopeVersion;
@@ -62,7 +53,7 @@ async function authorize(
 async function main(): Promise<void> {
   let registrations: readonly Registration[];
   try {
-    registrations = await loadRegistrations();
+    registrations = (await fetchRegistrations()).registrations;
   } catch (error) {
     view.showLaunchError(undefined, error instanceof Error ? error.message : String(error));
     return;

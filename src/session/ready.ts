@@ -4,12 +4,7 @@
  */
 import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
-import {
-  findRegistration,
-  parseRegistrations,
-  REGISTRATIONS_PATH,
-  type Registration,
-} from '../config/registrations.ts';
+import { fetchRegistrations, findRegistration, type Registration } from '../config/registrations.ts';
 import { isPowerChart } from '../launch/decide.ts';
 import { isolatePowerChartSessions, POWERCHART_FLAG } from './powerchart.ts';
 import { capabilitiesFromScopes } from './scopes.ts';
@@ -60,13 +55,6 @@ function hasLaunchInUrlOrStorage(): boolean {
   }
 }
 
-async function loadRegistrations(): Promise<readonly Registration[]> {
-  const response = await fetch(REGISTRATIONS_PATH, { credentials: 'same-origin' });
-  if (!response.ok)
-    throw new Error(`The EHR registration file could not be loaded (HTTP ${response.status}).`);
-  return parseRegistrations(await response.json()).registrations;
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -84,7 +72,7 @@ export async function startSession(): Promise<SessionStart> {
   // refresh token alone ignore it, and stricter ones (the sandbox, some EHRs) refuse a refresh without it.
   (FHIR.oauth2.settings as { refreshTokenWithClientId?: boolean }).refreshTokenWithClientId = true;
   // Both in parallel: the configuration is not on the critical path of the code exchange.
-  const registrationsPromise = loadRegistrations();
+  const registrationsPromise = fetchRegistrations();
   const [client, registrations] = await Promise.allSettled([FHIR.oauth2.ready(), registrationsPromise]);
   if (client.status === 'rejected') {
     const message = messageOf(client.reason);
@@ -93,6 +81,6 @@ export async function startSession(): Promise<SessionStart> {
   }
   if (registrations.status === 'rejected')
     return { state: 'failed', message: messageOf(registrations.reason) };
-  const session = sessionFromClient(client.value, registrations.value);
+  const session = sessionFromClient(client.value, registrations.value.registrations);
   return typeof session === 'string' ? { state: 'failed', message: session } : { state: 'ready', session };
 }
