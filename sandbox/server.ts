@@ -194,7 +194,7 @@ async function route(
       await handleLaunch(ehr, request, response, origin, bases);
       return;
     case 'GET /ehr/chart':
-      await handleChart(ehr, request, response, origin);
+      await handleChart(ehr, request, response, origin, bases);
       return;
     case 'POST /ehr/test-token':
       sendJson(response, 200, issueTestToken(context.api.store, bases.v2), { 'Cache-Control': 'no-store' });

@@ -130,15 +130,16 @@ describe('scripted launch', () => {
     const html = await response.text();
     expect(html).toContain('<title>Sandbox EHR — James Patrick O&#39;Brien</title>');
     const frame = /<iframe title="MOVO-X" src="([^"]+)"><\/iframe>/.exec(html);
-    expect(frame?.[1]).toBe(
-      '/ehr/launch?client_id=movo-x&amp;patient=patient-adult-4&amp;practitioner=practitioner-1',
-    );
+    // The app's launch URL itself, with iss and a fresh launch code, as Epic and Oracle Health open it.
+    const src = new URL((frame?.[1] ?? '').replace(/&amp;/g, '&'));
+    expect(`${src.origin}${src.pathname}`).toBe('http://localhost:5173/launch.html');
+    expect(src.searchParams.get('iss')).toBe(`${sandbox.origin}/fhir`);
+    expect(src.searchParams.get('launch')).toMatch(/^[\w-]{20,}$/);
     expect(html).not.toMatch(/<iframe[^>]*sandbox/);
     expect(html).not.toContain('data-testid="ehr-patient-banner"');
 
     const withBanner = await (await get('/ehr/chart?patient=patient-adult-1&banner=0')).text();
     expect(withBanner).toContain('data-testid="ehr-patient-banner"');
     expect(withBanner).toContain('MRN-100001');
-    expect(withBanner).toContain('banner=0');
   });
 });

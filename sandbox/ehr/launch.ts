@@ -127,6 +127,27 @@ function launchErrorPage(response: ServerResponse, error: LaunchError): void {
   );
 }
 
+/** Creates the launch context and returns the app's launch URL with `iss` and `launch`, as the EHR opens it. */
+function appLaunchUrl(
+  dependencies: LaunchDependencies,
+  launch: LaunchRequest,
+  bases: { readonly v2: FhirBase; readonly v1: FhirBase },
+): string {
+  const base = launch.v1Only ? bases.v1 : bases.v2;
+  const code = dependencies.store.createLaunch({
+    clientId: launch.client.clientId,
+    base,
+    patientId: launch.patientId,
+    practitionerId: launch.practitionerId,
+    encounterId: launch.encounterId,
+    options: launch.options,
+  });
+  const target = new URL(launch.launchUrl);
+  target.searchParams.set('iss', base.url);
+  target.searchParams.set('launch', code);
+  return target.toString();
+}
+
 export async function handleLaunch(
   dependencies: LaunchDependencies,
   request: IncomingMessage,
@@ -143,19 +164,7 @@ export async function handleLaunch(
     launchErrorPage(response, error);
     return;
   }
-  const base = launch.v1Only ? bases.v1 : bases.v2;
-  const code = dependencies.store.createLaunch({
-    clientId: launch.client.clientId,
-    base,
-    patientId: launch.patientId,
-    practitionerId: launch.practitionerId,
-    encounterId: launch.encounterId,
-    options: launch.options,
-  });
-  const target = new URL(launch.launchUrl);
-  target.searchParams.set('iss', base.url);
-  target.searchParams.set('launch', code);
-  redirect(response, target.toString());
+  redirect(response, appLaunchUrl(dependencies, launch, bases));
 }
 
 export async function handleChart(
@@ -163,6 +172,7 @@ export async function handleChart(
   request: IncomingMessage,
   response: ServerResponse,
   origin: string,
+  bases: { readonly v2: FhirBase; readonly v1: FhirBase },
 ): Promise<void> {
   const params = new URL(request.url ?? '/', origin).searchParams;
   let launch: LaunchRequest;
@@ -180,7 +190,9 @@ export async function handleChart(
       )}</span>`
     : '';
   const title = `Sandbox EHR — ${launch.patientName}`;
-  // No sandbox attribute and no CSP: the embedded app must work as it would inside Epic or Oracle Health.
+  // The frame opens the app's launch URL directly, as Epic and Oracle Health do (no redirect hop). No sandbox
+  // attribute and no CSP: the embedded app must work as it would inside Epic or Oracle Health.
+  const frameSource = appLaunchUrl(dependencies, launch, bases);
   sendHtml(
     response,
     200,
@@ -188,7 +200,7 @@ export async function handleChart(
       title,
       `<div class="chart">
 <header class="ehr"><h1>Sandbox EHR</h1>${banner}<a href="/ehr" style="margin-left:auto;color:#fff">Back to launcher</a></header>
-<iframe title="${escapeHtml(launch.client.name)}" src="/ehr/launch?${escapeHtml(params.toString())}"></iframe>
+<iframe title="${escapeHtml(launch.client.name)}" src="${escapeHtml(frameSource)}"></iframe>
 </div>`,
       `<style>
   html, body { height: 100%; }
