@@ -3,10 +3,11 @@ import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import { devRegistrationsPlugin } from './config/vite-dev-registrations.ts';
 import { registrationPackagePlugin } from './config/vite-build-registration.ts';
+import { prefetchAppFromLaunchPage } from './config/vite-prefetch-app.ts';
 
 // Two entries with two jobs: launch.html only authorises (no React), index.html runs the app.
 export default defineConfig({
-  plugins: [react(), devRegistrationsPlugin(), registrationPackagePlugin()],
+  plugins: [react(), devRegistrationsPlugin(), registrationPackagePlugin(), prefetchAppFromLaunchPage()],
   define: {
     // Drops fhirclient's fetch/AbortController polyfills: every supported browser has both (~9 KB gzip saved).
     FHIRCLIENT_PURE: 'true',
