@@ -506,6 +506,8 @@ test('sampled data is shown as not shown, and a narrative script never runs (pat
       value: formatQuantity(weight.valueQuantity),
     }),
   );
+  // The narrative is shown, sanitised: its text is there, its script and onerror are not.
+  await expect(panel.getByText(/weighed after dialysis/)).toBeVisible();
   const frame = await appFrame(page, ehr);
   const ran = await frame.evaluate(() => {
     const w = window as unknown as Record<string, unknown>;

@@ -435,10 +435,11 @@ export const EDGE_WRITERS: Record<OutpatientKey, EdgeWriter> = {
       ...visit,
       id: 'obs-adult-4-narrative-script',
     });
+    // `additional`: narrative with content beyond the data, which apps show (after sanitising).
     weight.text = {
-      status: 'generated',
+      status: 'additional',
       div:
-        '<div xmlns="http://www.w3.org/1999/xhtml"><p>Body weight 71.2 kg</p>' +
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p>Body weight 71.2 kg, weighed after dialysis</p>' +
         '<script>window.__sandboxNarrativeScriptRan = true;</script>' +
         '<img src="x" onerror="window.__sandboxNarrativeOnerrorRan = true"/></div>',
     };

@@ -2,7 +2,7 @@
  * The observations panel: overview ↔ detail (in-component navigation), with loading, error (retry), empty and
  * success states, load progress while the history streams in, and an error boundary per view.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, startTransition, Suspense, useEffect, useMemo, useState } from 'react';
 import { describeFhirError, type FhirError } from '../../../lib/fhir/errors.ts';
 import { useSession } from '../../../session/session.ts';
 import { useObservationHistory } from '../api/history.ts';
@@ -66,7 +66,13 @@ function HistoryPanel({ chartSize, now }: ObservationsPanelProps) {
   const loaded = query.data !== undefined && query.fetchStatus === 'idle';
   useEffect(() => {
     if (!loaded) return undefined;
-    return prefetchWhenIdle(() => void loadUcumConverter().catch(() => undefined));
+    // Warm what opening a detail needs (UCUM, the detail view, recharts) while the clinician reads the overview,
+    // so that the click pays for none of it.
+    return prefetchWhenIdle(() => {
+      void loadUcumConverter().catch(() => undefined);
+      void import('./DetailView.tsx').catch(() => undefined);
+      void import('./TrendChart.tsx').catch(() => undefined);
+    });
   }, [loaded]);
 
   if (query.isPending) {
@@ -119,7 +125,9 @@ function HistoryPanel({ chartSize, now }: ObservationsPanelProps) {
             history={history}
             groupKey={screen.groupKey}
             onBack={() => {
-              setScreen({ kind: 'overview' });
+              startTransition(() => {
+                setScreen({ kind: 'overview' });
+              });
             }}
             chartSize={chartSize}
             now={now}
@@ -130,7 +138,11 @@ function HistoryPanel({ chartSize, now }: ObservationsPanelProps) {
           <Overview
             history={history}
             onOpen={(groupKey) => {
-              setScreen({ kind: 'detail', groupKey });
+              // A transition: React renders the detail (series of thousands of values, the chart) in slices that
+              // yield to the browser, rather than in one long task (issue 4: no task over 200 ms).
+              startTransition(() => {
+                setScreen({ kind: 'detail', groupKey });
+              });
             }}
           />
         </PanelErrorBoundary>
