@@ -13,6 +13,7 @@ export function sandboxRegistrations(sandboxPort: number): RegistrationsFile {
         pkce: 'required',
         discoveryHeaders: {},
         powerChart: 'auto',
+        observationSearch: 'all',
         standalone: true,
         notes: { encounter: 'optional', docStatus: 'final', allowReview: true },
       },

@@ -33,6 +33,7 @@ describe('parseRegistrations', () => {
       pkce: 'required',
       discoveryHeaders: {},
       powerChart: 'auto',
+      observationSearch: 'all',
       standalone: false,
       notes: { encounter: 'optional', docStatus: 'final', allowReview: true },
     });

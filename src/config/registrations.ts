@@ -68,6 +68,11 @@ export const registrationSchema = v.strictObject({
   frameOrigins: v.optional(v.array(httpUrl)),
   /** Extra origins MOVO-X must reach besides the issuer (e.g. a token endpoint on another host; CSP connect-src). */
   connectOrigins: v.optional(v.array(httpUrl)),
+  /**
+   * `all`: one Observation search by patient (it also finds observations without a category). `by-category`:
+   * one search per category, for EHRs that refuse a search without one (Epic).
+   */
+  observationSearch: v.optional(v.picklist(['all', 'by-category']), 'all'),
   /** Listed on the standalone-launch picker (launch.html without `iss`). */
   standalone: v.optional(v.boolean(), false),
   notes: v.optional(notesSchema, { encounter: 'optional', docStatus: 'final', allowReview: true }),

@@ -28,12 +28,15 @@ import {
   DEFAULT_PAGE_SIZE,
   EMPTY_HISTORY,
   mapInSlices,
-  observationSearchUrl,
+  observationSearchUrls,
   readSearchBundle,
   type ObservationHistory,
+  type ObservationSearchMode,
 } from './paging.ts';
 
-export type HistorySession = Pick<Session, 'client' | 'identity' | 'capabilities'>;
+export type HistorySession = Pick<Session, 'client' | 'identity' | 'capabilities'> & {
+  readonly registration: { readonly observationSearch: ObservationSearchMode };
+};
 
 function absolute(url: string, serverUrl: string): string {
   return new URL(url, serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`).href;
@@ -44,14 +47,19 @@ async function* historyStream(
   serverUrl: string,
   patientId: string,
   pageSize: number,
+  mode: ObservationSearchMode,
   queryClient: QueryClient,
   queryKey: QueryKey,
 ): AsyncGenerator<ObservationHistory> {
+  const starts = observationSearchUrls(mode, patientId, pageSize).map((url) => absolute(url, serverUrl));
+  const firstPages = new Set(starts);
   const previous = queryClient.getQueryData<ObservationHistory>(queryKey);
   // Resume after a failed page; otherwise (first load, or a refetch of a finished history) start over.
-  let history = previous && !previous.complete && previous.nextUrl !== undefined ? previous : EMPTY_HISTORY;
-  let url: string | undefined =
-    history.nextUrl ?? absolute(observationSearchUrl({ patientId, pageSize }), serverUrl);
+  let history =
+    previous && !previous.complete && previous.nextUrl !== undefined
+      ? previous
+      : { ...EMPTY_HISTORY, queuedSearches: starts.slice(1) };
+  let url: string | undefined = history.nextUrl ?? starts[0];
   while (url !== undefined) {
     const requestUrl: string = url;
     let bundle: unknown;
@@ -64,7 +72,14 @@ async function* historyStream(
     const views = await mapInSlices(page.resources, requestUrl);
     history = applyPage(
       history,
-      { requestUrl, views, entries: page.resources.length, next: page.next, total: page.total },
+      {
+        requestUrl,
+        views,
+        entries: page.resources.length,
+        next: page.next,
+        total: page.total,
+        firstOfSearch: firstPages.has(requestUrl),
+      },
       serverUrl,
     );
     // The cached snapshot's `nextUrl` is the page to load next: if that page fails, a retry resumes there.
@@ -74,7 +89,7 @@ async function* historyStream(
 }
 
 export function observationHistoryOptions(session: HistorySession, pageSize: number = DEFAULT_PAGE_SIZE) {
-  const { client, identity, capabilities } = session;
+  const { client, identity, capabilities, registration } = session;
   const queryKey = observationKeys.history(identity, pageSize);
   return queryOptions({
     queryKey,
@@ -88,6 +103,7 @@ export function observationHistoryOptions(session: HistorySession, pageSize: num
                 identity.serverUrl,
                 identity.patientId,
                 pageSize,
+                registration.observationSearch,
                 context.client,
                 context.queryKey,
               ),

@@ -12,6 +12,8 @@ import {
   readSearchBundle,
   type ObservationHistory,
   type SearchPage,
+  observationSearchUrls,
+  SEARCHED_CATEGORIES,
 } from './paging.ts';
 
 const BASE = 'https://ehr.test/fhir';
@@ -23,7 +25,8 @@ function page(
   entries = views.length,
   total?: number,
 ): SearchPage {
-  return { requestUrl, views, entries, next, total };
+  // Only a search's first page carries the Bundle.total that counts.
+  return { requestUrl, views, entries, next, total, firstOfSearch: total !== undefined };
 }
 const view = (id: string): ObservationView => {
   const v = mapObservation(heartRate(70, { id }));
@@ -136,6 +139,28 @@ describe('applyPage', () => {
       warning: undefined,
     });
     expect(h2.store.count).toBe(3);
+  });
+
+  it('by category: when one search ends the next queued one starts, totals add up, then it is complete', () => {
+    const start = { ...EMPTY_HISTORY, queuedSearches: [`${BASE}/labs1`] };
+    const h1 = applyPage(start, page(`${BASE}/vitals1`, [view('a')], `${BASE}/vitals2`, 1, 2), BASE);
+    expect(h1).toMatchObject({ nextUrl: `${BASE}/vitals2`, total: 2, queuedSearches: [`${BASE}/labs1`] });
+    const h2 = applyPage(h1, page(`${BASE}/vitals2`, [view('b')]), BASE);
+    expect(h2).toMatchObject({ nextUrl: `${BASE}/labs1`, complete: false, queuedSearches: [] });
+    const h3 = applyPage(h2, page(`${BASE}/labs1`, [view('c')], undefined, 1, 1), BASE);
+    expect(h3).toMatchObject({ nextUrl: undefined, complete: true, total: 3, received: 3 });
+    expect(h3.store.count).toBe(3);
+  });
+
+  it('the search plan: one unfiltered search, or one per category with vital signs first', () => {
+    expect(observationSearchUrls('all', 'p1', 1000)).toEqual([
+      'Observation?patient=p1&_sort=-date&_count=1000',
+    ]);
+    const byCategory = observationSearchUrls('by-category', 'p1', 200);
+    expect(byCategory[0]).toBe('Observation?patient=p1&_sort=-date&_count=200&category=vital-signs');
+    expect(byCategory.map((url) => new URLSearchParams(url.split('?')[1]).get('category'))).toEqual([
+      ...SEARCHED_CATEGORIES,
+    ]);
   });
 
   it('a page whose entries were all seen before stops with a warning', () => {

@@ -22,11 +22,42 @@ export const MAX_EMPTY_PAGES = 3;
 export interface ObservationSearchParams {
   readonly patientId: string;
   readonly pageSize: number;
-  /**
-   * Some EHRs (Epic) require a category on Observation search. Not used yet: registrations will say
-   * `observationSearch: 'by-category'`, and the stream will then run one search per category.
-   */
+  /** Some EHRs (Epic) require a category on Observation search: see `observationSearchUrls`. */
   readonly category?: string;
+}
+
+/**
+ * The categories searched one after another when a registration says `observationSearch: 'by-category'`
+ * (Epic refuses an Observation search without a category or code). Vital signs first: they are painted first.
+ * http://terminology.hl7.org/CodeSystem/observation-category; `sdoh` is US Core's.
+ */
+export const SEARCHED_CATEGORIES = [
+  'vital-signs',
+  'laboratory',
+  'social-history',
+  'survey',
+  'exam',
+  'imaging',
+  'procedure',
+  'therapy',
+  'activity',
+  'sdoh',
+] as const;
+
+export type ObservationSearchMode = 'all' | 'by-category';
+
+/**
+ * The searches whose pages make up the history, in order: one unfiltered search (it also finds observations
+ * without a category), or one per category where the EHR requires a category (those without one cannot be found
+ * there at all).
+ */
+export function observationSearchUrls(
+  mode: ObservationSearchMode,
+  patientId: string,
+  pageSize: number,
+): string[] {
+  if (mode === 'all') return [observationSearchUrl({ patientId, pageSize })];
+  return SEARCHED_CATEGORIES.map((category) => observationSearchUrl({ patientId, pageSize, category }));
 }
 
 /** The first request of the stream, relative to the FHIR base (fhirclient resolves it). */
@@ -55,6 +86,8 @@ export interface SearchPage {
   /** Bundle.link[next].url as sent (may be relative or foreign: judged by `nextStep`). */
   readonly next: string | undefined;
   readonly total: number | undefined;
+  /** The first page of one of the searches (its Bundle.total counts that search). */
+  readonly firstOfSearch?: boolean;
 }
 
 /** Reads a searchset Bundle. Anything else is an "unreadable" FhirError: the EHR did not answer a search. */
@@ -142,8 +175,10 @@ export function nextStep(
 /** Everything loaded so far for the launched patient, and where the stream stands. */
 export interface ObservationHistory {
   readonly store: ObservationStore;
-  /** Bundle.total of the first page, when the EHR sent one. */
+  /** The sum of Bundle.total of each search's first page, when the EHR sent them. */
   readonly total: number | undefined;
+  /** First-page URLs of the searches not started yet (by-category mode); `total` is final once this is empty. */
+  readonly queuedSearches: readonly string[];
   /** Observation entries received, without repeats (entered-in-error included: Bundle.total counts them too). */
   readonly received: number;
   readonly pages: number;
@@ -158,6 +193,7 @@ export interface ObservationHistory {
 export const EMPTY_HISTORY: ObservationHistory = {
   store: EMPTY_STORE,
   total: undefined,
+  queuedSearches: [],
   received: 0,
   pages: 0,
   requestedUrls: new Set(),
@@ -178,10 +214,11 @@ export function applyPage(
   const excluded = page.entries - page.views.length;
   const base = {
     store,
-    total: history.total ?? page.total,
+    total: page.firstOfSearch && page.total !== undefined ? (history.total ?? 0) + page.total : history.total,
     received: history.received + page.entries - duplicates,
     pages: history.pages + 1,
     requestedUrls,
+    queuedSearches: history.queuedSearches,
   };
   const stop = (warning: PagingWarning | undefined): ObservationHistory => ({
     ...base,
@@ -195,7 +232,19 @@ export function applyPage(
     return stop('repeated-page');
   const emptyStreak = page.entries === 0 ? history.emptyStreak + 1 : 0;
   const step = nextStep(page.next, serverUrl, requestedUrls);
-  if (step.kind === 'done') return stop(undefined);
+  if (step.kind === 'done') {
+    // This search is finished; the next queued one (by-category mode) starts, else the history is complete.
+    const [following, ...rest] = history.queuedSearches;
+    if (following === undefined) return stop(undefined);
+    return {
+      ...base,
+      queuedSearches: rest,
+      nextUrl: following,
+      complete: false,
+      warning: undefined,
+      emptyStreak: 0,
+    };
+  }
   if (step.kind === 'stop') return stop(step.warning);
   if (emptyStreak > MAX_EMPTY_PAGES) return stop('empty-pages');
   return { ...base, nextUrl: step.url, complete: false, warning: undefined, emptyStreak };

@@ -468,4 +468,44 @@ describe('useClinicalSnippets', () => {
     ]);
     expect(requests).toHaveLength(1);
   });
+
+  it('by category (Epic refuses a search without one): searches each category in turn and shows them all', async () => {
+    const categories: (string | null)[] = [];
+    mswServer.use(
+      http.get(OBSERVATIONS, ({ request }) => {
+        const category = new URL(request.url).searchParams.get('category');
+        categories.push(category);
+        if (category === null) {
+          return HttpResponse.json(
+            {
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: 'required', diagnostics: 'category is required' }],
+            },
+            { status: 400 },
+          );
+        }
+        if (category === 'vital-signs') {
+          return HttpResponse.json(
+            searchBundle([heartRate(72, { id: 'hr', effectiveDateTime: hoursAgo(1) })], { total: 1 }),
+          );
+        }
+        if (category === 'laboratory') {
+          return HttpResponse.json(
+            searchBundle([glucose(95, 'mg/dL', { id: 'glu', effectiveDateTime: hoursAgo(3) })], { total: 1 }),
+          );
+        }
+        return HttpResponse.json(searchBundle([], { total: 0 }));
+      }),
+    );
+    renderWithSession(<ObservationsPanel now={NOW} />, {
+      session: createTestSession({ registration: { observationSearch: 'by-category' } }),
+    });
+    expect(await screen.findByRole('button', { name: /Heart rate/ })).toHaveTextContent('72 /min');
+    expect(await screen.findByText('95 mg/dL')).toBeInTheDocument();
+    await waitFor(() => {
+      expect(categories).toHaveLength(10);
+    });
+    expect(categories.slice(0, 2)).toEqual(['vital-signs', 'laboratory']);
+    expect(categories).not.toContain(null);
+  });
 });

@@ -170,13 +170,15 @@ function prefetchWhenIdle(task: () => void): () => void {
 
 function Progress({ history, loading }: { history: ObservationHistory; loading: boolean }) {
   if (!loading) return null;
-  const of = history.total === undefined ? '' : ` of ${formatCount(history.total)}`;
+  // By category, the total is known only once every category's search has started.
+  const total = history.queuedSearches.length === 0 ? history.total : undefined;
+  const of = total !== undefined ? ` of ${formatCount(total)}` : '';
   return (
     <p className="obs-progress" role="status">
       Loaded {formatCount(history.received)}
       {of} observations…
-      {history.total !== undefined && history.total > 0 && (
-        <progress value={Math.min(history.received, history.total)} max={history.total} aria-hidden="true" />
+      {total !== undefined && total > 0 && (
+        <progress value={Math.min(history.received, total)} max={total} aria-hidden="true" />
       )}
     </p>
   );
