@@ -127,6 +127,22 @@ function launchErrorPage(response: ServerResponse, error: LaunchError): void {
   );
 }
 
+/** The launch the request asks for, or undefined after answering with an error page. */
+async function readLaunchRequest(
+  dependencies: LaunchDependencies,
+  request: IncomingMessage,
+  response: ServerResponse,
+  origin: string,
+): Promise<LaunchRequest | undefined> {
+  try {
+    return await parseLaunchRequest(dependencies, new URL(request.url ?? '/', origin).searchParams);
+  } catch (error) {
+    if (!(error instanceof LaunchError)) throw error;
+    launchErrorPage(response, error);
+    return undefined;
+  }
+}
+
 /** Creates the launch context and returns the app's launch URL with `iss` and `launch`, as the EHR opens it. */
 function appLaunchUrl(
   dependencies: LaunchDependencies,
@@ -155,16 +171,8 @@ export async function handleLaunch(
   origin: string,
   bases: { readonly v2: FhirBase; readonly v1: FhirBase },
 ): Promise<void> {
-  const params = new URL(request.url ?? '/', origin).searchParams;
-  let launch: LaunchRequest;
-  try {
-    launch = await parseLaunchRequest(dependencies, params);
-  } catch (error) {
-    if (!(error instanceof LaunchError)) throw error;
-    launchErrorPage(response, error);
-    return;
-  }
-  redirect(response, appLaunchUrl(dependencies, launch, bases));
+  const launch = await readLaunchRequest(dependencies, request, response, origin);
+  if (launch) redirect(response, appLaunchUrl(dependencies, launch, bases));
 }
 
 export async function handleChart(
@@ -174,15 +182,8 @@ export async function handleChart(
   origin: string,
   bases: { readonly v2: FhirBase; readonly v1: FhirBase },
 ): Promise<void> {
-  const params = new URL(request.url ?? '/', origin).searchParams;
-  let launch: LaunchRequest;
-  try {
-    launch = await parseLaunchRequest(dependencies, params);
-  } catch (error) {
-    if (!(error instanceof LaunchError)) throw error;
-    launchErrorPage(response, error);
-    return;
-  }
+  const launch = await readLaunchRequest(dependencies, request, response, origin);
+  if (!launch) return;
   // The EHR draws its own patient banner when it tells the app it need not (banner=0).
   const banner = !launch.options.needPatientBanner
     ? `<span class="patient" data-testid="ehr-patient-banner"><strong>${escapeHtml(launch.patientName)}</strong> ${escapeHtml(

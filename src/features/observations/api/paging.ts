@@ -10,6 +10,7 @@
  *   a warning; so do repeated empty pages.
  */
 import { FhirError } from '../../../lib/fhir/errors.ts';
+import { CATEGORY_PRIORITY } from '../model/codeSets.ts';
 import { mapObservation } from '../model/mapObservation.ts';
 import { readArray, readNumber, readRecord, readRecords, readString } from '../model/read.ts';
 import { EMPTY_STORE, mergeViews, type ObservationStore } from '../model/store.ts';
@@ -31,18 +32,7 @@ export interface ObservationSearchParams {
  * (Epic refuses an Observation search without a category or code). Vital signs first: they are painted first.
  * http://terminology.hl7.org/CodeSystem/observation-category; `sdoh` is US Core's.
  */
-export const SEARCHED_CATEGORIES = [
-  'vital-signs',
-  'laboratory',
-  'social-history',
-  'survey',
-  'exam',
-  'imaging',
-  'procedure',
-  'therapy',
-  'activity',
-  'sdoh',
-] as const;
+export const SEARCHED_CATEGORIES: readonly string[] = [...CATEGORY_PRIORITY, 'sdoh'];
 
 export type ObservationSearchMode = 'all' | 'by-category';
 

@@ -469,7 +469,7 @@ const CATEGORY_ALIASES: Record<string, KnownCategory> = {
 };
 
 /** When an observation has several categories, the first of these it has decides where it is shown. */
-const CATEGORY_PRIORITY: readonly KnownCategory[] = [
+export const CATEGORY_PRIORITY: readonly KnownCategory[] = [
   'vital-signs',
   'laboratory',
   'social-history',
