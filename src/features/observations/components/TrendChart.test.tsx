@@ -5,7 +5,7 @@ import { mapObservation } from '../model/mapObservation.ts';
 import { buildSeries } from '../model/series.ts';
 import type { ObservationView } from '../model/types.ts';
 import { bloodPressure, glucose } from '../testing/fixtures.ts';
-import TrendChart, { TrendTooltip, type DrawnPoint } from './TrendChart.tsx';
+import TrendChart, { niceAxis, TrendTooltip, type DrawnPoint } from './TrendChart.tsx';
 
 const views = (...resources: Observation[]) =>
   resources.map((r) => mapObservation(r)).filter((v): v is ObservationView => v !== undefined);
@@ -66,5 +66,19 @@ describe('TrendChart', () => {
     expect(screen.getByText('95 mg/dL')).toBeInTheDocument();
     expect(screen.getByText('2026-12-04 08:00')).toBeInTheDocument();
     expect(screen.getByText('Preliminary')).toBeInTheDocument();
+  });
+});
+
+describe('niceAxis', () => {
+  it('rounds bounds and ticks to steps a clinician reads at a glance', () => {
+    expect(niceAxis(64.1, 141.9)).toEqual({
+      min: 60,
+      max: 160,
+      ticks: [60, 80, 100, 120, 140, 160],
+      decimals: 0,
+    });
+    expect(niceAxis(36.2, 38.9)).toEqual({ min: 36, max: 39, ticks: [36, 37, 38, 39], decimals: 0 });
+    expect(niceAxis(36.2, 37.9)).toEqual({ min: 36, max: 38, ticks: [36, 36.5, 37, 37.5, 38], decimals: 1 });
+    expect(niceAxis(5, 5).ticks.length).toBeGreaterThan(1);
   });
 });

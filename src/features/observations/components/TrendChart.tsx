@@ -7,6 +7,7 @@
 import {
   CartesianGrid,
   ComposedChart,
+  Legend,
   Line,
   ReferenceArea,
   ResponsiveContainer,
@@ -88,6 +89,29 @@ export function TrendTooltip({ active, payload, series }: TooltipContentProps & 
   );
 }
 
+/**
+ * Round axis bounds and ticks (steps of 1, 2 or 5 × 10^n, about five ticks), so that a clinician reads
+ * "80, 100, 120" rather than "88.2, 108.2, 128.2".
+ */
+export function niceAxis(
+  lowest: number,
+  highest: number,
+): { min: number; max: number; ticks: number[]; decimals: number } {
+  // A single value still gets an axis around it.
+  const half = highest > lowest ? 0 : Math.abs(highest) / 10 || 1;
+  const min = lowest - half;
+  const max = highest + half;
+  const rough = (max - min) / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 5, 10].find((factor) => factor * magnitude >= rough) ?? 10) * magnitude;
+  const low = Math.floor(min / step) * step;
+  const high = Math.ceil(max / step) * step;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const ticks: number[] = [];
+  for (let tick = low; tick <= high + step / 2; tick += step) ticks.push(Number(tick.toFixed(decimals)));
+  return { min: Number(low.toFixed(decimals)), max: Number(high.toFixed(decimals)), ticks, decimals };
+}
+
 export default function TrendChart({ series, points, width, height = 260 }: TrendChartProps) {
   const data: ChartDatum[] = points.map((p) => ({
     time: p.time,
@@ -101,6 +125,7 @@ export default function TrendChart({ series, points, width, height = 260 }: Tren
   const lo = Math.min(...values, range?.low ?? Infinity);
   const hi = Math.max(...values, range?.high ?? -Infinity);
   const pad = (hi - lo) * 0.08 || 1;
+  const axis = niceAxis(lo - pad, hi + pad);
   const chart = (
     <ComposedChart
       data={data}
@@ -120,9 +145,14 @@ export default function TrendChart({ series, points, width, height = 260 }: Tren
         minTickGap={24}
       />
       <YAxis
-        domain={[Number((lo - pad).toPrecision(3)), Number((hi + pad).toPrecision(3))]}
-        width={56}
-        unit={series.unit === undefined ? undefined : ` ${series.unit}`}
+        domain={[axis.min, axis.max]}
+        ticks={axis.ticks}
+        tickFormatter={(value: number) => value.toFixed(axis.decimals)}
+        width={48}
+        // The unit once, as the axis's name, rather than on every tick.
+        label={
+          series.unit === undefined ? undefined : { value: series.unit, angle: -90, position: 'insideLeft' }
+        }
         allowDataOverflow
       />
       {range && (
@@ -135,6 +165,7 @@ export default function TrendChart({ series, points, width, height = 260 }: Tren
         />
       )}
       <Tooltip content={(props) => <TrendTooltip {...props} series={series} />} />
+      {series.lines.length > 1 && <Legend position="top" height={24} />}
       {series.lines.map((line, i) => (
         <Line
           key={line.key}
