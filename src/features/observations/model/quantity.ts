@@ -71,6 +71,19 @@ const UCUM_DISPLAY: Readonly<Record<string, string>> = {
   '{breaths}/min': '/min',
   'kg/m2': 'kg/m²',
   '%{HemoglobinSaturation}': '%',
+  // Cell counts and micro-units as laboratory reports print them.
+  '10*3/uL': '×10³/µL',
+  '10*6/uL': '×10⁶/µL',
+  '10*9/L': '×10⁹/L',
+  '10*12/L': '×10¹²/L',
+  'ug/dL': 'µg/dL',
+  'ug/L': 'µg/L',
+  'umol/L': 'µmol/L',
+  uL: 'µL',
+  '[iU]/L': 'IU/L',
+  'm[iU]/L': 'mIU/L',
+  'mL/min/{1.73_m2}': 'mL/min/1.73 m²',
+  '/[HPF]': '/HPF',
 };
 
 export function displayUnit(code: string): string {
