@@ -10,6 +10,8 @@ const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
 const appPort = Number(process.env.APP_PORT ?? 5173);
 // The dev server's /config/registrations.json registers the sandbox on this port (config/vite-dev-registrations.ts).
 process.env.SANDBOX_PORT = String(sandboxPort);
+// Shown by index.html's "open MOVO-X from the EHR" page in development (Vite exposes VITE_* variables).
+process.env.VITE_SANDBOX_EHR_URL = `http://127.0.0.1:${sandboxPort}/ehr`;
 
 const appOrigin = `http://localhost:${appPort}`;
 const sandbox = await startSandbox({ port: sandboxPort, appOrigins: [appOrigin] });

@@ -1,6 +1,7 @@
 /** Screens shown instead of the app: never a stack trace, never a blank page. */
 
-const SANDBOX_HINT = import.meta.env.DEV;
+/** Development only (set by `npm start`): where the sandbox EHR runs. */
+const SANDBOX_EHR_URL: unknown = import.meta.env.DEV ? import.meta.env.VITE_SANDBOX_EHR_URL : undefined;
 
 export function NoLaunchPage() {
   return (
@@ -13,9 +14,17 @@ export function NoLaunchPage() {
       <p>
         To choose an EHR yourself, <a href="launch.html">open MOVO-X’s sign-in page</a>.
       </p>
-      {SANDBOX_HINT ? (
+      {import.meta.env.DEV ? (
         <p>
-          Developers: start the sandbox EHR with <code>npm start</code> and launch MOVO-X from its page.
+          Developers:{' '}
+          {typeof SANDBOX_EHR_URL === 'string' ? (
+            <a href={SANDBOX_EHR_URL}>open the sandbox EHR</a>
+          ) : (
+            <>
+              start the sandbox EHR with <code>npm start</code>
+            </>
+          )}{' '}
+          and launch MOVO-X from its page.
         </p>
       ) : null}
     </main>
