@@ -215,3 +215,25 @@ test('the shell has no accessibility violations (axe)', async ({ page, ehr }) =>
     results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   ).toEqual([]);
 });
+
+test('a SMART v1 server registered like an Epic customer: v1 scopes, observations searched by category', async ({
+  page,
+  ehr,
+}) => {
+  const requests: string[] = [];
+  page.context().on('request', (request) => {
+    if (request.method() === 'GET') requests.push(request.url());
+  });
+  const app = await ehr.openChart(page, { patient: 'patient-adult-1', v1: true });
+  await expect(app.getByRole('heading', { name: 'Alice Marie Rivera' })).toBeVisible();
+  await expect(app.getByRole('button', { name: /Blood pressure/ })).toContainText('mmHg');
+  const authorize = new URL(requests.find((url) => url.includes('/auth/authorize')) ?? 'http://missing');
+  expect(authorize.searchParams.get('aud')).toBe(`${ehr.env.sandboxOrigin}/v1/fhir`);
+  expect(authorize.searchParams.get('scope')?.split(' ')).toEqual(
+    expect.arrayContaining(['launch', 'user/Observation.read', 'user/DocumentReference.write']),
+  );
+  const searches = requests.filter((url) => url.includes('/v1/fhir/Observation?'));
+  expect(searches.length).toBeGreaterThan(0);
+  expect(searches.every((url) => new URL(url).searchParams.has('category'))).toBe(true);
+  expect(new URL(searches[0] ?? 'http://missing').searchParams.get('category')).toBe('vital-signs');
+});
