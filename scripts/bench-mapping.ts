@@ -1,16 +1,16 @@
 /**
  * Cost of mapping and grouping a heavy patient's history, page by page as the app does it.
- * Run: `npx tsx src/features/observations/model/bench.ts [observations] [pageSize]` (a benchmark, not a test).
+ * Run: `npm run bench:mapping -- [observations] [pageSize]` (a benchmark, not a test).
  * Prints per-page timings (map + merge + overview) and the cost of one detail series over the biggest group.
  */
 import { performance } from 'node:perf_hooks';
-import { mapObservation } from './mapObservation.ts';
-import { buildOverview } from './overview.ts';
-import { buildSeries } from './series.ts';
-import { downsample } from './downsample.ts';
-import { EMPTY_STORE, mergeViews, type ObservationStore } from './store.ts';
-import type { ObservationView } from './types.ts';
-import { loadUcumConverter } from './ucumConverter.ts';
+import { mapObservation } from '../src/features/observations/model/mapObservation.ts';
+import { buildOverview } from '../src/features/observations/model/overview.ts';
+import { buildSeries } from '../src/features/observations/model/series.ts';
+import { downsample } from '../src/features/observations/model/downsample.ts';
+import { EMPTY_STORE, mergeViews, type ObservationStore } from '../src/features/observations/model/store.ts';
+import type { ObservationView } from '../src/features/observations/model/types.ts';
+import { loadUcumConverter } from '../src/features/observations/model/ucumConverter.ts';
 
 const total = Number(process.argv[2] ?? 30_000);
 const pageSize = Number(process.argv[3] ?? 1000);
