@@ -10,7 +10,7 @@ import type { Session } from '../../../session/session.ts';
 import { reportSessionEnded } from '../../../session/sessionStatus.ts';
 import { US_CORE_DOCUMENT_CATEGORY } from '../model/documentReference.ts';
 import { fetchedContent, toNoteViews, type NoteContent, type NoteView } from '../model/noteView.ts';
-import { resolveOnFhirServer } from '../model/urls.ts';
+import { resolveOnFhirServer } from '../../../lib/fhir/urls.ts';
 import { noteKeys } from './noteKeys.ts';
 
 export const NOTES_PAGE_SIZE = 50;

@@ -15,15 +15,12 @@ import type Client from 'fhirclient/lib/Client';
 import type { DocumentReference } from 'fhir/r4';
 import { FhirError, kindForStatus, operationOutcomeMessages, toFhirError } from '../../../lib/fhir/errors.ts';
 import type { CreateResponse, SaveTransport } from '../model/saveNote.ts';
+import { resolveFhirUrl } from '../../../lib/fhir/urls.ts';
 
 /** Long enough for a slow EHR under load; a save that takes longer is retried (after a check). */
 export const WRITE_TIMEOUT_MS = 30_000;
 
 const FHIR_JSON = 'application/fhir+json';
-
-function fhirUrl(serverUrl: string, path: string): string {
-  return new URL(path, serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`).href;
-}
 
 function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;
@@ -89,7 +86,7 @@ export function clientTransport(client: Client, timeoutMs = WRITE_TIMEOUT_MS): S
     async create(resource: DocumentReference, headers): Promise<CreateResponse> {
       const response = await send(
         client,
-        fhirUrl(serverUrl, 'DocumentReference'),
+        resolveFhirUrl('DocumentReference', serverUrl),
         {
           method: 'POST',
           body: JSON.stringify(resource),
@@ -109,7 +106,7 @@ export function clientTransport(client: Client, timeoutMs = WRITE_TIMEOUT_MS): S
       const query = new URLSearchParams({ patient: patientId, identifier: token });
       const response = await send(
         client,
-        fhirUrl(serverUrl, `DocumentReference?${query.toString()}`),
+        resolveFhirUrl(`DocumentReference?${query.toString()}`, serverUrl),
         {},
         timeoutMs,
       );

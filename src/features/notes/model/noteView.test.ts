@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentReference } from 'fhir/r4';
 import { utf8ToBase64 } from './base64.ts';
 import { fetchedContent, formatNoteDate, toNoteView, toNoteViews, UNKNOWN_AUTHOR } from './noteView.ts';
-import { resolveOnFhirServer } from './urls.ts';
 
 const BASE = 'https://ehr.test/fhir';
 
@@ -177,19 +176,6 @@ describe('fetchedContent', () => {
       fetchedContent({ resourceType: 'OperationOutcome' }, { contentType: 'text/plain', format: 'text' })
         .kind,
     ).toBe('unreadable');
-  });
-});
-
-describe('resolveOnFhirServer', () => {
-  it('accepts relative and same-base URLs and refuses other origins and sibling paths', () => {
-    expect(resolveOnFhirServer('Binary/1', BASE)).toBe('https://ehr.test/fhir/Binary/1');
-    expect(resolveOnFhirServer('https://ehr.test/fhir?_getpages=x', BASE)).toBe(
-      'https://ehr.test/fhir?_getpages=x',
-    );
-    expect(resolveOnFhirServer('https://ehr.test/fhirx/Binary/1', BASE)).toBeUndefined();
-    expect(resolveOnFhirServer('https://ehr.test.evil.test/fhir/Binary/1', BASE)).toBeUndefined();
-    expect(resolveOnFhirServer('//evil.test/fhir/Binary/1', BASE)).toBeUndefined();
-    expect(resolveOnFhirServer('javascript:alert(1)', BASE)).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import type { Attachment } from 'fhir/r4';
 import { base64ToBytes, decodeBytes, parseContentType } from './base64.ts';
-import { resolveOnFhirServer } from './urls.ts';
+import { resolveOnFhirServer } from '../../../lib/fhir/urls.ts';
 
 export type NoteStatus = 'signed' | 'for-review' | 'amended' | 'superseded' | 'unstated';
 

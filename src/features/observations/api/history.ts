@@ -21,6 +21,7 @@ import {
 } from '@tanstack/react-query';
 import type Client from 'fhirclient/lib/Client';
 import { toFhirError } from '../../../lib/fhir/errors.ts';
+import { resolveFhirUrl } from '../../../lib/fhir/urls.ts';
 import { useSession, type Session } from '../../../session/session.ts';
 import { observationKeys } from './keys.ts';
 import {
@@ -38,10 +39,6 @@ export type HistorySession = Pick<Session, 'client' | 'identity' | 'capabilities
   readonly registration: { readonly observationSearch: ObservationSearchMode };
 };
 
-function absolute(url: string, serverUrl: string): string {
-  return new URL(url, serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`).href;
-}
-
 async function* historyStream(
   client: Client,
   serverUrl: string,
@@ -51,7 +48,9 @@ async function* historyStream(
   queryClient: QueryClient,
   queryKey: QueryKey,
 ): AsyncGenerator<ObservationHistory> {
-  const starts = observationSearchUrls(mode, patientId, pageSize).map((url) => absolute(url, serverUrl));
+  const starts = observationSearchUrls(mode, patientId, pageSize).map((url) =>
+    resolveFhirUrl(url, serverUrl),
+  );
   const firstPages = new Set(starts);
   const previous = queryClient.getQueryData<ObservationHistory>(queryKey);
   // Resume after a failed page; otherwise (first load, or a refetch of a finished history) start over.

@@ -10,6 +10,7 @@
  *   a warning; so do repeated empty pages.
  */
 import { FhirError } from '../../../lib/fhir/errors.ts';
+import { resolveOnFhirServer } from '../../../lib/fhir/urls.ts';
 import { CATEGORY_PRIORITY } from '../model/codeSets.ts';
 import { mapObservation } from '../model/mapObservation.ts';
 import { readArray, readNumber, readRecord, readRecords, readString } from '../model/read.ts';
@@ -144,22 +145,20 @@ export type NextStep =
   | { readonly kind: 'done' }
   | { readonly kind: 'stop'; readonly warning: PagingWarning };
 
-/** Whether to follow a `next` link: same origin as the FHIR base, and never a URL already requested. */
+/**
+ * Whether to follow a `next` link: only on the FHIR server itself (the token goes with it), and never a URL
+ * already requested.
+ */
 export function nextStep(
   next: string | undefined,
   serverUrl: string,
   requested: ReadonlySet<string>,
 ): NextStep {
   if (next === undefined) return { kind: 'done' };
-  let url: URL;
-  try {
-    url = new URL(next, serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`);
-  } catch {
-    return { kind: 'stop', warning: 'foreign-next-link' };
-  }
-  if (url.origin !== new URL(serverUrl).origin) return { kind: 'stop', warning: 'foreign-next-link' };
-  if (requested.has(url.href)) return { kind: 'stop', warning: 'repeated-page' };
-  return { kind: 'follow', url: url.href };
+  const url = resolveOnFhirServer(next, serverUrl);
+  if (url === undefined) return { kind: 'stop', warning: 'foreign-next-link' };
+  if (requested.has(url)) return { kind: 'stop', warning: 'repeated-page' };
+  return { kind: 'follow', url };
 }
 
 /** Everything loaded so far for the launched patient, and where the stream stands. */

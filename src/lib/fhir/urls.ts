@@ -9,6 +9,11 @@ function baseWithSlash(serverUrl: string): string {
   return serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
 }
 
+/** `DocumentReference?…` or `Binary/1` relative to the FHIR base (not to its parent, as plain URL resolution would). */
+export function resolveFhirUrl(url: string, serverUrl: string): string {
+  return new URL(url, baseWithSlash(serverUrl)).href;
+}
+
 /**
  * Resolves `url` (absolute, or relative to the FHIR base such as `Binary/1`) and returns it when it lies on the
  * FHIR server: same origin, and the path equal to the base path or under it. Undefined otherwise (another
