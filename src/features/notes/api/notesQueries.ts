@@ -5,12 +5,12 @@
  */
 import { infiniteQueryOptions, queryOptions, skipToken } from '@tanstack/react-query';
 import type { Bundle } from 'fhir/r4';
-import { toFhirError } from '../../../lib/fhir/errors.ts';
+import { FhirError } from '../../../lib/fhir/errors.ts';
 import type { Session } from '../../../session/session.ts';
-import { reportSessionEnded } from '../../../session/sessionStatus.ts';
 import { US_CORE_DOCUMENT_CATEGORY } from '../model/documentReference.ts';
 import { fetchedContent, toNoteViews, type NoteContent, type NoteView } from '../model/noteView.ts';
 import { resolveOnFhirServer } from '../../../lib/fhir/urls.ts';
+import { fhirRequest } from '../../../lib/fhir/request.ts';
 import { noteKeys } from './noteKeys.ts';
 
 export const NOTES_PAGE_SIZE = 50;
@@ -35,29 +35,18 @@ export function notesSearchPath(patientId: string): string {
   return `DocumentReference?${query.toString()}`;
 }
 
-/** fhirclient's 401 handling has already tried a refresh and cleared the session: only a relaunch helps. */
-function reportIfSessionGone(error: unknown): never {
-  const fhirError = toFhirError(error);
-  if (fhirError.kind === 'unauthorized' || fhirError.kind === 'session-ended') {
-    reportSessionEnded('The EHR no longer accepts this session.');
-  }
-  throw fhirError;
-}
-
 export async function fetchNotesPage(
   session: NotesSession,
   url: string,
   signal?: AbortSignal,
 ): Promise<NotesPage> {
   const serverUrl = session.identity.serverUrl;
-  let bundle: Bundle;
-  try {
-    bundle = await session.client.request<Bundle>({ url, signal });
-  } catch (error) {
-    reportIfSessionGone(error);
-  }
-  if ((bundle as { resourceType?: unknown } | undefined)?.resourceType !== 'Bundle') {
-    throw toFhirError(new Error('The EHR answered the notes search with something other than a Bundle.'));
+  const bundle = await fhirRequest<Bundle | undefined>(session.client, { url, signal });
+  if (bundle?.resourceType !== 'Bundle') {
+    throw new FhirError(
+      'unreadable',
+      'The EHR answered the notes search with something other than a Bundle.',
+    );
   }
   const resources = (bundle.entry ?? []).map((entry) => entry.resource);
   const nextLink = bundle.link?.find((link) => link.relation === 'next')?.url;
@@ -96,12 +85,11 @@ async function fetchNoteContent(
   // Checked again here: only a URL on the FHIR server ever gets the token.
   const url = resolveOnFhirServer(content.url, session.identity.serverUrl);
   if (!url) return { kind: 'elsewhere', contentType: content.contentType };
-  let body: unknown;
-  try {
-    body = await session.client.request<unknown>({ url, signal, headers: { accept: content.contentType } });
-  } catch (error) {
-    reportIfSessionGone(error);
-  }
+  let body = await fhirRequest<unknown>(session.client, {
+    url,
+    signal,
+    headers: { accept: content.contentType },
+  });
   // fhirclient returns text for text/* and JSON for JSON; anything else (application/xhtml+xml) as a Response.
   if (body instanceof Response) body = await body.text();
   return fetchedContent(body, content);

@@ -20,7 +20,7 @@ import {
   type QueryKey,
 } from '@tanstack/react-query';
 import type Client from 'fhirclient/lib/Client';
-import { toFhirError } from '../../../lib/fhir/errors.ts';
+import { fhirRequest } from '../../../lib/fhir/request.ts';
 import { resolveFhirUrl } from '../../../lib/fhir/urls.ts';
 import { useSession, type Session } from '../../../session/session.ts';
 import { observationKeys } from './keys.ts';
@@ -61,12 +61,7 @@ async function* historyStream(
   let url: string | undefined = history.nextUrl ?? starts[0];
   while (url !== undefined) {
     const requestUrl: string = url;
-    let bundle: unknown;
-    try {
-      bundle = await client.request<unknown>(requestUrl);
-    } catch (error) {
-      throw toFhirError(error);
-    }
+    const bundle = await fhirRequest<unknown>(client, requestUrl);
     const page = readSearchBundle(bundle);
     const views = await mapInSlices(page.resources, requestUrl);
     history = applyPage(

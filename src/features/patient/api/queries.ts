@@ -1,6 +1,6 @@
 import { queryOptions, skipToken } from '@tanstack/react-query';
 import type { Encounter, Patient, Practitioner } from 'fhir/r4';
-import { toFhirError } from '../../../lib/fhir/errors.ts';
+import { fhirRequest } from '../../../lib/fhir/request.ts';
 import { launchKey, type Session } from '../../../session/session.ts';
 import { encounterSummary, patientBanner, practitionerName } from '../model/people.ts';
 
@@ -12,12 +12,8 @@ export const patientKeys = {
     [...launchKey(session.identity), 'encounter', encounterId ?? 'none'] as const,
 };
 
-async function read<T>(session: Session, url: string, signal: AbortSignal): Promise<T> {
-  try {
-    return await session.client.request<T>({ url, signal });
-  } catch (error) {
-    throw toFhirError(error);
-  }
+function read<T>(session: Session, url: string, signal: AbortSignal): Promise<T> {
+  return fhirRequest<T>(session.client, { url, signal });
 }
 
 export function patientBannerOptions(session: Session) {
